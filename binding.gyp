@@ -1,0 +1,50 @@
+{
+  "targets": [
+    {
+      "target_name": "winsock",
+      "sources": [
+        "native/addon.cc",
+        "native/error.cc",
+        "native/js_address.cc",
+        "native/socket_wrap.cc"
+      ],
+      "include_dirs": ["<!(node -p \"require('node-addon-api').include_dir\")"],
+      "defines": ["NAPI_VERSION=8", "NAPI_CPP_EXCEPTIONS"],
+      "cflags!": ["-fno-exceptions"],
+      "cflags_cc!": ["-fno-exceptions"],
+      "cflags_cc": ["-std=c++17"],
+      "xcode_settings": {
+        "GCC_ENABLE_CPP_EXCEPTIONS": "YES",
+        "CLANG_CXX_LANGUAGE_STANDARD": "c++17",
+        "MACOSX_DEPLOYMENT_TARGET": "10.15"
+      },
+      "msvs_settings": {
+        "VCCLCompilerTool": { "ExceptionHandling": 1, "AdditionalOptions": ["/std:c++17"] }
+      },
+      "conditions": [
+        ["OS=='win'", {
+          "sources": [
+            "native/win/address.cc",
+            "native/win/constants.cc",
+            "native/win/errors.cc",
+            "native/win/loop.cc",
+            "native/win/ops.cc",
+            "native/win/socket.cc",
+            "native/win/wine.cc"
+          ],
+          "defines": ["_WIN32_WINNT=0x0A00", "WIN32_LEAN_AND_MEAN", "NOMINMAX"],
+          "libraries": ["-lws2_32", "-lmswsock"]
+        }, {
+          "sources": [
+            "native/posix/address.cc",
+            "native/posix/constants.cc",
+            "native/posix/errors.cc",
+            "native/posix/loop.cc",
+            "native/posix/ops.cc",
+            "native/posix/socket.cc"
+          ]
+        }]
+      ]
+    }
+  ]
+}

@@ -1,0 +1,119 @@
+/**
+ * Message framing: a frame is a uint32 big-endian payload length, a uint16
+ * big-endian type id, then the payload. FrameDecoder cuts a byte stream that
+ * arrives in arbitrary chunks back into whole frames.
+ */
+import { CodecError, argTypeError, shortError } from './errors';
+
+/** Bytes before the payload: the length (4) and the type id (2). */
+export const FRAME_HEADER_SIZE = 6;
+/** The default limit on a frame's payload length: 16 MiB. */
+export const DEFAULT_MAX_FRAME_SIZE = 16 * 1024 * 1024;
+/** The largest payload length the 32-bit length field can state. */
+export const MAX_PAYLOAD_LENGTH = 0xffffffff;
+
+export interface FrameDecoderOptions {
+  /** The largest payload length accepted, in bytes (default 16 MiB). A larger one fails as soon as its header arrives. */
+  maxFrameSize?: number;
+}
+
+/** Check a maxFrameSize option and return it or the default. */
+export function maxFrameSizeOption(options: FrameDecoderOptions | undefined): number {
+  const max = options?.maxFrameSize ?? DEFAULT_MAX_FRAME_SIZE;
+  if (typeof max !== 'number' || !Number.isSafeInteger(max) || max < 0 || max > MAX_PAYLOAD_LENGTH) {
+    throw argTypeError(`maxFrameSize must be an integer from 0 to ${MAX_PAYLOAD_LENGTH}, not ${String(max)}`);
+  }
+  return max;
+}
+
+export function frameTooLarge(length: number, max: number): CodecError {
+  return new CodecError('ERR_FRAME_TOO_LARGE', `a frame of ${length} payload bytes exceeds the limit of ${max}`);
+}
+
+/**
+ * Reassembles frames from a stream. Memory stays bounded: between calls it
+ * holds at most one incomplete frame (at most maxFrameSize + 6 bytes), and it
+ * refuses an oversized frame from its header alone, before any payload.
+ */
+export class FrameDecoder {
+  readonly maxFrameSize: number;
+  // The header being received, before its frame's size is known.
+  readonly #header = Buffer.alloc(FRAME_HEADER_SIZE);
+  #headerFilled = 0;
+  // The frame being received, allocated at its full size once its header is in.
+  #frame: Buffer | undefined;
+  #frameFilled = 0;
+  #failure: CodecError | undefined;
+
+  constructor(options?: FrameDecoderOptions) {
+    this.maxFrameSize = maxFrameSizeOption(options);
+  }
+
+  /** The error that ended this stream's framing (a deferred ERR_FRAME_TOO_LARGE), if any. */
+  get error(): CodecError | undefined {
+    return this.#failure;
+  }
+
+  /** Bytes received that do not yet make a whole frame. */
+  get pending(): number {
+    return this.#frame === undefined ? this.#headerFilled : this.#frameFilled;
+  }
+
+  /**
+   * Add received bytes; returns the frames they complete, each a new Buffer
+   * holding the whole frame (header included), ready for MessageRegistry.decode.
+   * @throws CodecError ERR_FRAME_TOO_LARGE when a header states a payload over maxFrameSize
+   *   (when earlier frames in the same chunk were complete, they are returned first and
+   *   the error is thrown by the next call). The decoder is unusable after that: the stream has lost its framing.
+   */
+  push(chunk: Uint8Array): Buffer[] {
+    if (this.#failure !== undefined) throw this.#failure;
+    if (!(chunk instanceof Uint8Array)) throw argTypeError('chunk must be a Uint8Array or Buffer');
+    const frames: Buffer[] = [];
+    let at = 0;
+    while (at < chunk.length) {
+      if (this.#frame === undefined) {
+        const n = Math.min(FRAME_HEADER_SIZE - this.#headerFilled, chunk.length - at);
+        this.#header.set(chunk.subarray(at, at + n), this.#headerFilled);
+        this.#headerFilled += n;
+        at += n;
+        if (this.#headerFilled < FRAME_HEADER_SIZE) break;
+        const length = this.#header.readUInt32BE(0);
+        if (length > this.maxFrameSize) {
+          this.#failure = frameTooLarge(length, this.maxFrameSize);
+          this.#headerFilled = 0;
+          if (frames.length === 0) throw this.#failure;
+          return frames;
+        }
+        this.#frame = Buffer.allocUnsafe(FRAME_HEADER_SIZE + length);
+        this.#frame.set(this.#header);
+        this.#frameFilled = FRAME_HEADER_SIZE;
+        this.#headerFilled = 0;
+      }
+      // A frame with an empty payload completes here with n = 0, even at the end of the chunk.
+      const frame: Buffer = this.#frame;
+      const n = Math.min(frame.length - this.#frameFilled, chunk.length - at);
+      frame.set(chunk.subarray(at, at + n), this.#frameFilled);
+      this.#frameFilled += n;
+      at += n;
+      if (this.#frameFilled === frame.length) {
+        frames.push(frame);
+        this.#frame = undefined;
+        this.#frameFilled = 0;
+      }
+    }
+    return frames;
+  }
+
+  /**
+   * Declare the end of the stream.
+   * @throws CodecError ERR_CODEC_SHORT when it ended inside a frame, or the error push deferred
+   */
+  end(): void {
+    if (this.#failure !== undefined) throw this.#failure;
+    if (this.pending > 0) {
+      const inside = this.#frame !== undefined ? `a ${this.#frame.length}-byte frame` : 'a frame header';
+      throw shortError(`the stream ended after ${this.pending} bytes of ${inside}`);
+    }
+  }
+}

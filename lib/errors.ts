@@ -1,0 +1,90 @@
+// The error classes of the public contract. The addon makes SocketError and
+// AbortError itself (native/error.cc, the one egress); the façade throws
+// SocketStateError and the argument errors before any system call.
+import type { SocketState } from './state';
+
+export interface SocketErrorFields {
+  code: string;
+  errno: number;
+  syscall: string;
+  wsaName?: string;
+  address?: string;
+  port?: number;
+  detail?: string;
+}
+
+/** A failed system call: `code` is portable, `errno` the raw platform number. */
+export class SocketError extends Error {
+  code: string;
+  errno: number;
+  syscall: string;
+  wsaName?: string;
+  address?: string;
+  port?: number;
+  /** The platform's own message (strerror / FormatMessage). */
+  detail?: string;
+
+  constructor(message: string, fields: SocketErrorFields) {
+    super(message);
+    this.name = 'SocketError';
+    this.code = fields.code;
+    this.errno = fields.errno;
+    this.syscall = fields.syscall;
+    if (fields.wsaName !== undefined) this.wsaName = fields.wsaName;
+    if (fields.address !== undefined) this.address = fields.address;
+    if (fields.port !== undefined) this.port = fields.port;
+    if (fields.detail !== undefined) this.detail = fields.detail;
+  }
+}
+
+/** A call the socket's state does not allow, thrown before any system call. */
+export class SocketStateError extends Error {
+  readonly code = 'ERR_SOCKET_STATE' as const;
+  constructor(
+    message: string,
+    readonly operation: string,
+    readonly state: SocketState,
+  ) {
+    super(message);
+    this.name = 'SocketStateError';
+  }
+}
+
+/** An operation stopped by its AbortSignal, as Node's own AbortError. */
+export class AbortError extends Error {
+  readonly code = 'ABORT_ERR' as const;
+  syscall?: string;
+  constructor(message = 'The operation was aborted', fields: { syscall?: string; cause?: unknown } = {}) {
+    super(message, fields.cause === undefined ? undefined : { cause: fields.cause });
+    this.name = 'AbortError';
+    if (fields.syscall !== undefined) this.syscall = fields.syscall;
+  }
+}
+
+export function invalidArgType(name: string, expected: string, actual: unknown): TypeError {
+  const error = new TypeError(`The "${name}" argument must be ${expected}. Received ${describe(actual)}`);
+  (error as TypeError & { code: string }).code = 'ERR_INVALID_ARG_TYPE';
+  return error;
+}
+
+export function outOfRange(name: string, range: string, actual: unknown): RangeError {
+  const error = new RangeError(`The value of "${name}" is out of range. It must be ${range}. Received ${describe(actual)}`);
+  (error as RangeError & { code: string }).code = 'ERR_OUT_OF_RANGE';
+  return error;
+}
+
+export function invalidArgValue(name: string, actual: unknown, reason: string): TypeError {
+  const error = new TypeError(`The argument '${name}' ${reason}. Received ${describe(actual)}`);
+  (error as TypeError & { code: string }).code = 'ERR_INVALID_ARG_VALUE';
+  return error;
+}
+
+function describe(value: unknown): string {
+  if (value === null) return 'null';
+  if (typeof value === 'string') return `'${value.length > 28 ? value.slice(0, 25) + '...' : value}'`;
+  if (typeof value === 'object' || typeof value === 'function') {
+    const name = (value as { constructor?: { name?: string } }).constructor?.name;
+    return `an instance of ${name ?? 'Object'}`;
+  }
+  return `type ${typeof value} (${String(value)})`;
+}

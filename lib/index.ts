@@ -1,0 +1,11 @@
+// winsock: the Berkeley socket API for Node.js.
+export { Socket } from './socket';
+export type {
+  Family, SocketType, SocketOptions, SendOptions, RecvOptions, KeepAliveOptions, TransferredSocket,
+} from './socket';
+export type { SocketAddress, UnixAddress, AnyAddress } from './address';
+export type { SocketState } from './state';
+export type { OptionName, Linger } from './options';
+export { SocketError, SocketStateError, AbortError } from './errors';
+export { constants, backend, description, underWine } from './constants';
+export * as codec from './codec';

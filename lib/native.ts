@@ -1,0 +1,63 @@
+// The addon, loaded once per environment by node-gyp-build (prebuilds/ or
+// build/), with the error classes of errors.ts handed to it.
+import path from 'node:path';
+import { AbortError, SocketError } from './errors';
+
+/** The JS-facing native socket (native/socket_wrap.cc). */
+export interface NativeSocket {
+  readonly fd: number;
+  readonly lastActivity: number;
+  bind(address: NativeAddress | string): void;
+  listen(backlog: number): void;
+  accept(cancelId: number): Promise<NativeSocket>;
+  connect(address: NativeAddress | string, cancelId: number): Promise<void>;
+  send(data: Uint8Array, flags: number): Promise<number>;
+  recv(size: number, flags: number, cancelId: number): Promise<Buffer>;
+  sendTo(data: Uint8Array, address: NativeAddress | string, flags: number): Promise<number>;
+  recvFrom(size: number, flags: number, cancelId: number):
+    Promise<{ data: Buffer; address: NativeAddressOut; truncated: boolean }>;
+  waitUrgent(cancelId: number): Promise<void>;
+  cancel(cancelId: number): boolean;
+  shutdown(how: number): void;
+  close(code?: string): void;
+  detach(): ArrayBuffer;
+  localAddress(): NativeAddressOut;
+  remoteAddress(): NativeAddressOut;
+  setsockopt(level: number, name: number, value: number | Uint8Array): void;
+  getsockopt(level: number, name: number, size?: number): Buffer;
+  bytesAvailable(): number;
+  atMark(): boolean;
+  setKeepAlive(enable: boolean, idleMs: number, intervalMs: number, count: number): void;
+}
+
+export interface NativeAddress {
+  address: string;
+  port: number;
+  flowinfo?: number;
+  scopeId?: number;
+}
+
+export type NativeAddressOut =
+  | { family: 'inet' | 'inet6'; address: string; port: number; flowinfo?: number; scopeId?: number }
+  | { family: 'unix'; path: string }
+  | { family: 'unknown' };
+
+interface Binding {
+  NativeSocket: {
+    new (family: number, type: number, protocol: number): NativeSocket;
+    new (transfer: ArrayBuffer): NativeSocket;
+  };
+  init(classes: { SocketError: unknown; AbortError: unknown }): void;
+  constants: Record<string, number>;
+  errname(code: number): string | null;
+  backend: 'winsock' | 'posix';
+  description: string;
+  wine: boolean;
+  ETIMEDOUT: number;
+}
+
+// eslint-disable-next-line @typescript-eslint/no-var-requires
+const load = require('node-gyp-build') as (dir: string) => Binding;
+
+export const binding: Binding = load(path.join(__dirname, '..'));
+binding.init({ SocketError, AbortError });

@@ -1,0 +1,147 @@
+// Typed socket options: one table from a name to its level, number and
+// value shape, so that setOption/getOption and their tests share it.
+import { constants } from './constants';
+import { invalidArgType, outOfRange } from './errors';
+import type { NativeSocket } from './native';
+import { binding } from './native';
+
+export type OptionName =
+  | 'SO_REUSEADDR' | 'SO_REUSEPORT' | 'SO_EXCLUSIVEADDRUSE' | 'SO_KEEPALIVE' | 'SO_BROADCAST'
+  | 'SO_OOBINLINE' | 'TCP_NODELAY' | 'IPV6_V6ONLY' | 'IP_MULTICAST_LOOP'
+  | 'SO_RCVBUF' | 'SO_SNDBUF' | 'IP_TTL' | 'IP_TOS' | 'IP_MULTICAST_TTL'
+  | 'SO_LINGER' | 'SO_ERROR' | 'SO_TYPE';
+
+export interface Linger {
+  enabled: boolean;
+  seconds: number;
+}
+
+type Shape = 'boolean' | 'number' | 'linger' | 'error' | 'type';
+
+interface OptionSpec {
+  level: string;
+  shape: Shape;
+  readOnly?: boolean;
+}
+
+/** Every typed option: its level (a constants name) and its value's shape. */
+export const OPTIONS: Readonly<Record<OptionName, OptionSpec>> = {
+  SO_REUSEADDR: { level: 'SOL_SOCKET', shape: 'boolean' },
+  SO_REUSEPORT: { level: 'SOL_SOCKET', shape: 'boolean' },
+  SO_EXCLUSIVEADDRUSE: { level: 'SOL_SOCKET', shape: 'boolean' },
+  SO_KEEPALIVE: { level: 'SOL_SOCKET', shape: 'boolean' },
+  SO_BROADCAST: { level: 'SOL_SOCKET', shape: 'boolean' },
+  SO_OOBINLINE: { level: 'SOL_SOCKET', shape: 'boolean' },
+  TCP_NODELAY: { level: 'IPPROTO_TCP', shape: 'boolean' },
+  IPV6_V6ONLY: { level: 'IPPROTO_IPV6', shape: 'boolean' },
+  IP_MULTICAST_LOOP: { level: 'IPPROTO_IP', shape: 'boolean' },
+  SO_RCVBUF: { level: 'SOL_SOCKET', shape: 'number' },
+  SO_SNDBUF: { level: 'SOL_SOCKET', shape: 'number' },
+  IP_TTL: { level: 'IPPROTO_IP', shape: 'number' },
+  IP_TOS: { level: 'IPPROTO_IP', shape: 'number' },
+  IP_MULTICAST_TTL: { level: 'IPPROTO_IP', shape: 'number' },
+  SO_LINGER: { level: 'SOL_SOCKET', shape: 'linger' },
+  SO_ERROR: { level: 'SOL_SOCKET', shape: 'error', readOnly: true },
+  SO_TYPE: { level: 'SOL_SOCKET', shape: 'type', readOnly: true },
+};
+
+// An option number no stack knows: an option this platform lacks is asked
+// of the stack with it, so the stack itself answers ENOPROTOOPT.
+const UNKNOWN_OPTION = 0x7ffe;
+
+function spec(name: unknown): OptionSpec {
+  if (typeof name !== 'string' || !Object.prototype.hasOwnProperty.call(OPTIONS, name)) {
+    const error = new TypeError(`unknown socket option ${JSON.stringify(name)}; known: ${Object.keys(OPTIONS).join(', ')}`);
+    (error as TypeError & { code: string }).code = 'ERR_UNKNOWN_OPTION';
+    throw error;
+  }
+  return OPTIONS[name as OptionName];
+}
+
+function numbers(name: string, option: OptionSpec): [number, number] {
+  return [constants[option.level] ?? constants.SOL_SOCKET, constants[name] ?? UNKNOWN_OPTION];
+}
+
+function encode(name: string, shape: Shape, value: unknown): number | Uint8Array {
+  switch (shape) {
+    case 'boolean':
+      if (typeof value !== 'boolean') throw invalidArgType(name, 'of type boolean', value);
+      return value ? 1 : 0;
+    case 'number':
+      if (typeof value !== 'number') throw invalidArgType(name, 'of type number', value);
+      if (!Number.isInteger(value) || value < 0 || value > 0x7fffffff) {
+        throw outOfRange(name, 'an integer >= 0 and <= 2147483647', value);
+      }
+      return value;
+    case 'linger': {
+      const linger = value as Partial<Linger> | null;
+      if (linger === null || typeof linger !== 'object' || typeof linger.enabled !== 'boolean') {
+        throw invalidArgType(name, 'an object like { enabled: boolean, seconds: number }', value);
+      }
+      const seconds = linger.seconds ?? 0;
+      if (!Number.isInteger(seconds) || seconds < 0 || seconds > 65535) {
+        throw outOfRange(`${name}.seconds`, 'an integer >= 0 and <= 65535', seconds);
+      }
+      // struct linger: two ints on POSIX, two u_shorts on Windows.
+      const field = constants.SIZEOF_LINGER / 2;
+      const bytes = Buffer.alloc(constants.SIZEOF_LINGER);
+      bytes.writeUIntLE(linger.enabled ? 1 : 0, 0, field);
+      bytes.writeUIntLE(seconds, field, field);
+      if (!isLittleEndian) {
+        bytes.writeUIntBE(linger.enabled ? 1 : 0, 0, field);
+        bytes.writeUIntBE(seconds, field, field);
+      }
+      return bytes;
+    }
+    default:
+      throw invalidArgValue(name);
+  }
+}
+
+const isLittleEndian = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+
+function readInt(bytes: Buffer): number {
+  if (bytes.length >= 4) return isLittleEndian ? bytes.readInt32LE(0) : bytes.readInt32BE(0);
+  return bytes.length > 0 ? bytes[0] : 0;
+}
+
+function invalidArgValue(name: string): TypeError {
+  const error = new TypeError(`${name} is read-only`);
+  (error as TypeError & { code: string }).code = 'ERR_INVALID_ARG_VALUE';
+  return error;
+}
+
+function typeName(value: number): string {
+  if (value === constants.SOCK_STREAM) return 'stream';
+  if (value === constants.SOCK_DGRAM) return 'dgram';
+  if (value === constants.SOCK_RAW) return 'raw';
+  return `unknown (${value})`;
+}
+
+/** setsockopt with a typed value. */
+export function setOption(socket: NativeSocket, name: unknown, value: unknown): void {
+  const option = spec(name);
+  if (option.readOnly) throw invalidArgValue(name as string);
+  const [level, number] = numbers(name as string, option);
+  socket.setsockopt(level, number, encode(name as string, option.shape, value));
+}
+
+/** getsockopt, decoded to the option's type. */
+export function getOption(socket: NativeSocket, name: unknown): unknown {
+  const option = spec(name);
+  const [level, number] = numbers(name as string, option);
+  if (option.shape === 'linger') {
+    const bytes = socket.getsockopt(level, number, constants.SIZEOF_LINGER);
+    const field = constants.SIZEOF_LINGER / 2;
+    const read = (offset: number) =>
+      isLittleEndian ? bytes.readUIntLE(offset, field) : bytes.readUIntBE(offset, field);
+    return { enabled: read(0) !== 0, seconds: read(field) } satisfies Linger;
+  }
+  const value = readInt(socket.getsockopt(level, number, 4));
+  switch (option.shape) {
+    case 'boolean': return value !== 0;
+    case 'error': return binding.errname(value);
+    case 'type': return typeName(value);
+    default: return value;
+  }
+}

@@ -1,0 +1,578 @@
+// The public Socket: one method per Berkeley call, each a thin layer over
+// the addon's NativeSocket, with the lifecycle of state.ts enforced first.
+import { EventEmitter } from 'node:events';
+import { isIPv4, isIPv6 } from 'node:net';
+import { performance } from 'node:perf_hooks';
+
+import { type AnyAddress, fromNative, toNative } from './address';
+import { constants } from './constants';
+import { AbortError, SocketError, invalidArgType, invalidArgValue, outOfRange } from './errors';
+import { messages, sendMessage, type Message, type MessageRegistry, type MessagesOptions } from './codec';
+import { binding, type NativeSocket } from './native';
+import { type OptionName, getOption, setOption } from './options';
+import { type Kind, type Operation, type SocketState, NEXT, check } from './state';
+
+export type Family = 'inet' | 'inet6' | 'unix';
+export type SocketType = 'stream' | 'dgram' | 'raw';
+
+export interface SocketOptions {
+  family?: Family;
+  type?: SocketType;
+  protocol?: number;
+}
+
+export interface SendOptions {
+  oob?: boolean;
+  dontRoute?: boolean;
+  flags?: number;
+  encoding?: BufferEncoding;
+}
+
+export interface RecvOptions {
+  oob?: boolean;
+  peek?: boolean;
+  waitAll?: boolean;
+  flags?: number;
+  signal?: AbortSignal;
+}
+
+export interface KeepAliveOptions {
+  idleMs?: number;
+  intervalMs?: number;
+  count?: number;
+}
+
+/** A socket given up by detach(), to be adopted elsewhere (a Worker). */
+export interface TransferredSocket {
+  transfer: ArrayBuffer;
+  family: Family;
+  type: SocketType;
+  state: SocketState;
+}
+
+const FAMILIES: Record<Family, string> = { inet: 'AF_INET', inet6: 'AF_INET6', unix: 'AF_UNIX' };
+const TYPES: Record<SocketType, string> = { stream: 'SOCK_STREAM', dgram: 'SOCK_DGRAM', raw: 'SOCK_RAW' };
+const SHUTDOWN = { receive: 0, send: 1, both: 2 } as const;
+const DEFAULT_RECV_SIZE = 65536;
+
+// lastActivity is kept natively on uv_hrtime's clock; performance.now()
+// reads the same clock from another origin.
+const HRTIME_TO_PERFORMANCE = performance.now() - Number(process.hrtime.bigint()) / 1e6;
+
+// Ids that let an AbortSignal (or a timeout) cancel one pending operation.
+let lastCancelId = 0;
+function nextCancelId(): number {
+  lastCancelId = lastCancelId >= 0x7fffffff ? 1 : lastCancelId + 1;
+  return lastCancelId;
+}
+
+// The constructor path for sockets the addon made (accept, adopt).
+const fromNativeToken = Symbol('fromNative');
+
+function flagsOf(options: SendOptions | RecvOptions | undefined): number {
+  if (options === undefined) return 0;
+  if (options === null || typeof options !== 'object') throw invalidArgType('options', 'of type object', options);
+  let flags = options.flags ?? 0;
+  if (!Number.isInteger(flags)) throw invalidArgType('options.flags', 'an integer', flags);
+  if (options.oob) flags |= constants.MSG_OOB;
+  if ((options as SendOptions).dontRoute) flags |= constants.MSG_DONTROUTE;
+  if ((options as RecvOptions).peek) flags |= constants.MSG_PEEK;
+  if ((options as RecvOptions).waitAll) flags |= constants.MSG_WAITALL;
+  return flags;
+}
+
+function bytesOf(data: unknown, encoding: BufferEncoding | undefined): Uint8Array {
+  if (data instanceof Uint8Array) return data;
+  if (typeof data === 'string') return Buffer.from(data, encoding ?? 'utf8');
+  if (ArrayBuffer.isView(data)) return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+  if (data instanceof ArrayBuffer) return new Uint8Array(data);
+  throw invalidArgType('data', 'a string, Buffer, TypedArray or DataView', data);
+}
+
+function checkSize(size: unknown): number {
+  if (typeof size !== 'number') throw invalidArgType('size', 'of type number', size);
+  if (!Number.isInteger(size) || size < 0 || size > 0x7fffffff) {
+    throw outOfRange('size', 'an integer >= 0 and <= 2147483647', size);
+  }
+  return size;
+}
+
+function checkSignal(signal: unknown): AbortSignal | undefined {
+  if (signal === undefined) return undefined;
+  if (!(signal instanceof AbortSignal)) throw invalidArgType('options.signal', 'an AbortSignal', signal);
+  return signal;
+}
+
+export class Socket extends EventEmitter {
+  /** The address family: 'inet', 'inet6' or 'unix'. */
+  readonly family: Family;
+  /** 'stream', 'dgram' or 'raw'. */
+  readonly type: SocketType;
+  /** 'winsock' or 'posix'. */
+  readonly backend = binding.backend;
+
+  #native: NativeSocket | null;
+  #kind: Kind;
+  #state: SocketState = 'created';
+  #readable = true;
+  #writable = true;
+  #lastActivity = 0;
+  #urgentId = 0;
+  #urgentRearm = false;
+
+  /** socket(2) / Winsock WSASocketW (overlapped, not inheritable). */
+  constructor(options: SocketOptions = {}, native?: NativeSocket, token?: symbol) {
+    super();
+    if (options === null || typeof options !== 'object') throw invalidArgType('options', 'of type object', options);
+    const family = options.family ?? 'inet';
+    const type = options.type ?? 'stream';
+    const protocol = options.protocol ?? 0;
+    if (!Object.prototype.hasOwnProperty.call(FAMILIES, family)) {
+      throw invalidArgValue('options.family', family, "must be 'inet', 'inet6' or 'unix'");
+    }
+    if (!Object.prototype.hasOwnProperty.call(TYPES, type)) {
+      throw invalidArgValue('options.type', type, "must be 'stream', 'dgram' or 'raw'");
+    }
+    if (!Number.isInteger(protocol)) throw invalidArgType('options.protocol', 'an integer', protocol);
+    this.family = family;
+    this.type = type;
+    this.#kind = type === 'stream' ? 'stream' : 'datagram';
+    if (native !== undefined && token === fromNativeToken) {
+      this.#native = native;
+    } else {
+      const familyNumber = constants[FAMILIES[family]];
+      const typeNumber = constants[TYPES[type]];
+      if (familyNumber === undefined) {
+        // The platform has no such family: let the stack say so.
+        this.#native = new binding.NativeSocket(-1, typeNumber, protocol);
+      } else {
+        this.#native = new binding.NativeSocket(familyNumber, typeNumber, protocol);
+      }
+    }
+    this.on('newListener', (event) => {
+      if (event === 'urgent') queueMicrotask(() => this.#watchUrgent());
+    });
+    this.on('removeListener', (event) => {
+      if (event === 'urgent' && this.listenerCount('urgent') === 0) this.#unwatchUrgent();
+    });
+  }
+
+  /** Re-adopts a socket given up by detach() (possibly in another thread). */
+  static adopt(transferred: TransferredSocket): Socket {
+    if (transferred === null || typeof transferred !== 'object' || !(transferred.transfer instanceof ArrayBuffer)) {
+      throw invalidArgType('transferred', 'the result of socket.detach()', transferred);
+    }
+    const native = new binding.NativeSocket(transferred.transfer);
+    const socket = new Socket({ family: transferred.family, type: transferred.type }, native, fromNativeToken);
+    socket.#state = transferred.state;
+    return socket;
+  }
+
+  /** The SOCKET or fd number; -1 once closed. */
+  get fd(): number {
+    return this.#native === null ? -1 : this.#native.fd;
+  }
+
+  /** Where the socket is in its lifecycle (see state.ts). */
+  get state(): SocketState {
+    return this.#state;
+  }
+
+  /** False after EOF or shutdown('receive'). */
+  get readable(): boolean {
+    return this.#readable && this.#state !== 'closed';
+  }
+
+  /** False after shutdown('send'). */
+  get writable(): boolean {
+    return this.#writable && this.#state !== 'closed';
+  }
+
+  /** performance.now() of the last completed I/O (or of the socket's birth). */
+  get lastActivity(): number {
+    if (this.#native !== null) this.#lastActivity = this.#native.lastActivity + HRTIME_TO_PERFORMANCE;
+    return this.#lastActivity;
+  }
+
+  #open(operation: Operation): NativeSocket {
+    check(this.#kind, this.#state, operation);
+    return this.#native as NativeSocket;
+  }
+
+  #setState(next: SocketState): void {
+    const previous = this.#state;
+    if (previous === next) return;
+    this.#state = next;
+    this.emit('state', next, previous);
+    if (next === 'connected' && this.listenerCount('urgent') > 0) this.#watchUrgent();
+  }
+
+  #advance(operation: Operation): void {
+    const next = NEXT[operation]?.[this.#state];
+    if (next !== undefined) this.#setState(next);
+  }
+
+  /** bind(2) / Winsock bind. A string is a Unix socket path. */
+  bind(address: AnyAddress | string): this {
+    const native = this.#open('bind');
+    native.bind(toNative(address));
+    this.#advance('bind');
+    return this;
+  }
+
+  /** listen(2) / Winsock listen. */
+  listen(backlog = 511): this {
+    const native = this.#open('listen');
+    if (!Number.isInteger(backlog)) throw invalidArgType('backlog', 'an integer', backlog);
+    native.listen(backlog);
+    this.#advance('listen');
+    return this;
+  }
+
+  /** accept(2) / Winsock AcceptEx: resolves with a connected Socket. */
+  async accept(options: { signal?: AbortSignal } = {}): Promise<Socket> {
+    const native = this.#open('accept');
+    const accepted = await this.#cancellable(checkSignal(options.signal), (id) => native.accept(id));
+    const socket = new Socket({ family: this.family, type: this.type }, accepted, fromNativeToken);
+    socket.#state = 'connected';
+    return socket;
+  }
+
+  /**
+   * connect(2) / Winsock ConnectEx (bound to the wildcard first if needed).
+   * A failure, a timeout (ETIMEDOUT) or an abort closes the socket.
+   */
+  async connect(address: AnyAddress | string, options: { timeout?: number; signal?: AbortSignal } = {}): Promise<void> {
+    const native = this.#open('connect');
+    const target = toNative(address);
+    const timeout = options.timeout;
+    if (timeout !== undefined && (typeof timeout !== 'number' || !(timeout >= 0) || !Number.isFinite(timeout))) {
+      throw outOfRange('options.timeout', 'a finite number of milliseconds >= 0', timeout);
+    }
+    const signal = checkSignal(options.signal);
+    if (signal?.aborted) throw new AbortError(undefined, { syscall: 'connect', cause: signal.reason });
+    this.#advance('connect');
+    let timedOut = false;
+    const id = nextCancelId();
+    const timer = timeout === undefined ? undefined : setTimeout(() => {
+      timedOut = true;
+      native.cancel(id);
+    }, timeout);
+    try {
+      await this.#cancellable(signal, () => native.connect(target, id), id);
+      if (this.#state === 'connecting') this.#setState('connected');
+    } catch (error) {
+      this.close();
+      if (timedOut) throw timedOutError(target);
+      throw error;
+    } finally {
+      if (timer !== undefined) clearTimeout(timer);
+    }
+  }
+
+  /**
+   * send(2) / Winsock WSASend. On a stream socket it resolves once every byte
+   * was handed to the stack (Python's sendall); on a datagram socket, one datagram.
+   */
+  send(data: Uint8Array | string, options?: SendOptions): Promise<number> {
+    const native = this.#open('send');
+    const flags = flagsOf(options);
+    return native.send(bytesOf(data, options?.encoding), flags);
+  }
+
+  /**
+   * recv(2) / Winsock WSARecv: up to `size` bytes; an empty Buffer is the
+   * peer's orderly shutdown (EOF).
+   */
+  recv(size: number = DEFAULT_RECV_SIZE, options?: RecvOptions): Promise<Buffer> {
+    const native = this.#open('recv');
+    checkSize(size);
+    const flags = flagsOf(options);
+    const signal = checkSignal(options?.signal);
+    const received = signal === undefined
+      ? native.recv(size, flags, 0)
+      : this.#cancellable(signal, (id) => native.recv(size, flags, id));
+    return received.then((data) => {
+      if (data.length === 0 && size > 0 && this.#kind === 'stream' && (flags & constants.MSG_PEEK) === 0) {
+        this.#readable = false;
+      }
+      if (this.#urgentRearm) this.#watchUrgent();
+      return data;
+    });
+  }
+
+  /** sendto(2) / Winsock WSASendTo. An unbound datagram socket is bound by the stack. */
+  sendTo(data: Uint8Array | string, address: AnyAddress | string, options?: SendOptions): Promise<number> {
+    const native = this.#open('sendTo');
+    const flags = flagsOf(options);
+    const promise = native.sendTo(bytesOf(data, options?.encoding), toNative(address), flags);
+    this.#advance('sendTo');
+    return promise;
+  }
+
+  /** recvfrom(2) (recvmsg) / Winsock WSARecvFrom. `truncated`: the datagram was longer than `size`. */
+  async recvFrom(size: number = DEFAULT_RECV_SIZE, options?: RecvOptions):
+    Promise<{ data: Buffer; address: AnyAddress; truncated: boolean }> {
+    const native = this.#open('recvFrom');
+    checkSize(size);
+    const flags = flagsOf(options);
+    const signal = checkSignal(options?.signal);
+    const result = await this.#cancellable(signal, (id) => native.recvFrom(size, flags, id));
+    return { data: result.data, address: fromNative(result.address), truncated: result.truncated };
+  }
+
+  /** shutdown(2) / Winsock shutdown: 'send' (default), 'receive' or 'both'. */
+  shutdown(how: 'send' | 'receive' | 'both' = 'send'): this {
+    const native = this.#open('shutdown');
+    if (!Object.prototype.hasOwnProperty.call(SHUTDOWN, how)) {
+      throw invalidArgValue('how', how, "must be 'send', 'receive' or 'both'");
+    }
+    native.shutdown(SHUTDOWN[how]);
+    if (how !== 'receive') this.#writable = false;
+    if (how !== 'send') this.#readable = false;
+    return this;
+  }
+
+  /**
+   * close(2) / Winsock closesocket. Idempotent; every pending operation
+   * rejects with ERR_SOCKET_CLOSED.
+   */
+  close(): void {
+    this.closeWith('ERR_SOCKET_CLOSED');
+  }
+
+  /** close() whose pending operations reject with `code` (the idle reaper's). */
+  closeWith(code: string): void {
+    const native = this.#native;
+    if (native === null) return;
+    this.#lastActivity = this.lastActivity;
+    this.#native = null;
+    this.#urgentId = 0;
+    native.close(code);
+    this.#setState('closed');
+    this.emit('close');
+  }
+
+  /**
+   * Gives the socket up so that Socket.adopt() can take it over in another
+   * thread; this object ends closed, the socket itself stays open.
+   */
+  detach(): TransferredSocket {
+    const native = this.#open('detach');
+    this.#unwatchUrgent();
+    const state = this.#state;
+    const transfer = native.detach();
+    this.#native = null;
+    this.#setState('closed');
+    return { transfer, family: this.family, type: this.type, state };
+  }
+
+  /** getsockname. */
+  localAddress(): AnyAddress {
+    return fromNative(this.#open('localAddress').localAddress());
+  }
+
+  /** getpeername. */
+  remoteAddress(): AnyAddress {
+    return fromNative(this.#open('remoteAddress').remoteAddress());
+  }
+
+  /** setsockopt with a typed value (see options.ts for the table). */
+  setOption(name: OptionName, value: unknown): this {
+    setOption(this.#open('setOption'), name, value);
+    return this;
+  }
+
+  /** getsockopt, decoded to the option's type. */
+  getOption(name: OptionName): unknown {
+    return getOption(this.#open('getOption'), name);
+  }
+
+  /** Raw setsockopt(level, name, value): an int or the value's bytes. */
+  setsockopt(level: number, name: number, value: number | Uint8Array): this {
+    const native = this.#open('setsockopt');
+    if (!Number.isInteger(level)) throw invalidArgType('level', 'an integer', level);
+    if (!Number.isInteger(name)) throw invalidArgType('name', 'an integer', name);
+    if (typeof value === 'number') {
+      if (!Number.isInteger(value)) throw invalidArgType('value', 'an integer or a Uint8Array', value);
+    } else if (!(value instanceof Uint8Array)) {
+      throw invalidArgType('value', 'an integer or a Uint8Array', value);
+    }
+    native.setsockopt(level, name, value);
+    return this;
+  }
+
+  /** Raw getsockopt(level, name): the `size` bytes (default 4) the stack wrote. */
+  getsockopt(level: number, name: number, size = 4): Buffer {
+    const native = this.#open('getsockopt');
+    if (!Number.isInteger(level)) throw invalidArgType('level', 'an integer', level);
+    if (!Number.isInteger(name)) throw invalidArgType('name', 'an integer', name);
+    if (!Number.isInteger(size) || size < 1 || size > 65536) throw outOfRange('size', '>= 1 and <= 65536', size);
+    return native.getsockopt(level, name, size);
+  }
+
+  /**
+   * SO_KEEPALIVE with its timing: TCP_KEEPIDLE / TCP_KEEPINTVL / TCP_KEEPCNT
+   * (POSIX), SIO_KEEPALIVE_VALS (Windows).
+   */
+  setKeepAlive(enable: boolean, options: KeepAliveOptions = {}): this {
+    const native = this.#open('setKeepAlive');
+    if (typeof enable !== 'boolean') throw invalidArgType('enable', 'of type boolean', enable);
+    const value = (name: keyof KeepAliveOptions): number => {
+      const given = options[name];
+      if (given === undefined) return -1;
+      if (!Number.isInteger(given) || given < 0 || given > 0x7fffffff) {
+        throw outOfRange(`options.${name}`, 'an integer >= 0', given);
+      }
+      return given;
+    };
+    native.setKeepAlive(enable, value('idleMs'), value('intervalMs'), value('count'));
+    return this;
+  }
+
+  /**
+   * setsockopt(IP_ADD_MEMBERSHIP / IPV6_JOIN_GROUP): joins a multicast group
+   * on the interface with that IPv4 address (or IPv6 interface index).
+   */
+  addMembership(group: string, iface?: string | number): this {
+    this.#membership('ADD', group, iface);
+    return this;
+  }
+
+  /** setsockopt(IP_DROP_MEMBERSHIP / IPV6_LEAVE_GROUP): leaves a multicast group. */
+  dropMembership(group: string, iface?: string | number): this {
+    this.#membership('DROP', group, iface);
+    return this;
+  }
+
+  #membership(action: 'ADD' | 'DROP', group: string, iface: string | number | undefined): void {
+    const native = this.#open('setsockopt');
+    if (typeof group !== 'string') throw invalidArgType('group', 'of type string', group);
+    if (this.family === 'inet6') {
+      // struct ipv6_mreq: the group's 16 bytes, then the interface index.
+      const index = iface ?? 0;
+      if (typeof index !== 'number' || !Number.isInteger(index) || index < 0) {
+        throw invalidArgType('iface', 'an interface index', iface);
+      }
+      const request = Buffer.alloc(20);
+      ipv6Bytes(group).copy(request, 0);
+      request.writeUInt32LE(index, 16);
+      if (!isLittleEndian) request.writeUInt32BE(index, 16);
+      const name = action === 'ADD'
+        ? constants.IPV6_JOIN_GROUP ?? constants.IPV6_ADD_MEMBERSHIP
+        : constants.IPV6_LEAVE_GROUP ?? constants.IPV6_DROP_MEMBERSHIP;
+      native.setsockopt(constants.IPPROTO_IPV6, name, request);
+      return;
+    }
+    // struct ip_mreq: the group, then the local interface's address.
+    const request = Buffer.alloc(8);
+    ipv4Bytes(group, 'group').copy(request, 0);
+    ipv4Bytes(iface === undefined ? '0.0.0.0' : String(iface), 'iface').copy(request, 4);
+    native.setsockopt(constants.IPPROTO_IP, constants[`IP_${action}_MEMBERSHIP`], request);
+  }
+
+  /** ioctl(SIOCATMARK) / ioctlsocket(SIOCATMARK): is the read position at the urgent mark? */
+  atMark(): boolean {
+    return this.#open('atMark').atMark();
+  }
+
+  /** ioctl(FIONREAD) / ioctlsocket(FIONREAD): bytes ready to read. */
+  bytesAvailable(): number {
+    return this.#open('bytesAvailable').bytesAvailable();
+  }
+
+  /**
+   * Sends one typed message as one frame (codec.MessageRegistry): an
+   * instance of a registered class, or a type id and a value.
+   */
+  sendMessage(registry: MessageRegistry, value: object): Promise<number>;
+  sendMessage(registry: MessageRegistry, typeId: number, value: unknown): Promise<number>;
+  sendMessage(registry: MessageRegistry, ...args: unknown[]): Promise<number> {
+    const [first, second] = args;
+    return args.length >= 2
+      ? sendMessage(this, registry, first as number, second)
+      : sendMessage(this, registry, first as object);
+  }
+
+  /**
+   * The typed messages arriving on this stream socket, until EOF; throws a
+   * CodecError on a bad frame or on EOF in the middle of one.
+   */
+  messages(registry: MessageRegistry, options?: MessagesOptions): AsyncGenerator<Message, void, undefined> {
+    return messages(this, registry, options);
+  }
+
+  // Runs a native operation that an AbortSignal may cancel.
+  #cancellable<T>(signal: AbortSignal | undefined, start: (id: number) => Promise<T>, givenId?: number): Promise<T> {
+    if (signal === undefined) return start(givenId ?? 0);
+    if (signal.aborted) return Promise.reject(new AbortError(undefined, { cause: signal.reason }));
+    const id = givenId ?? nextCancelId();
+    const native = this.#native as NativeSocket;
+    const onAbort = () => native.cancel(id);
+    signal.addEventListener('abort', onAbort, { once: true });
+    const started = start(id);
+    return started.finally(() => signal.removeEventListener('abort', onAbort));
+  }
+
+  // 'urgent' events: one pending wait for out-of-band data while anyone
+  // listens; after an event, the next wait starts when a read completes,
+  // so urgent data that is still waiting does not fire in a loop.
+  #watchUrgent(): void {
+    this.#urgentRearm = false;
+    const native = this.#native;
+    if (native === null || this.#urgentId !== 0 || this.#state !== 'connected' || this.type !== 'stream') return;
+    if (this.listenerCount('urgent') === 0) return;
+    const id = nextCancelId();
+    this.#urgentId = id;
+    native.waitUrgent(id).then(
+      () => {
+        if (this.#urgentId !== id) return;
+        this.#urgentId = 0;
+        this.#urgentRearm = true;
+        this.emit('urgent');
+      },
+      () => {
+        if (this.#urgentId === id) this.#urgentId = 0;
+      },
+    );
+  }
+
+  #unwatchUrgent(): void {
+    this.#urgentRearm = false;
+    if (this.#urgentId === 0 || this.#native === null) return;
+    const id = this.#urgentId;
+    this.#urgentId = 0;
+    this.#native.cancel(id);
+  }
+}
+
+const isLittleEndian = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+
+function ipv4Bytes(text: string, name: string): Buffer {
+  if (!isIPv4(text)) throw invalidArgValue(name, text, 'must be an IPv4 address');
+  return Buffer.from(text.split('.').map(Number));
+}
+
+function ipv6Bytes(text: string): Buffer {
+  // Multicast groups (ff00::/8) never embed a dotted IPv4 part: refuse it
+  // rather than parse it wrongly.
+  if (!isIPv6(text) || text.includes('.')) throw invalidArgValue('group', text, 'must be an IPv6 multicast address');
+  const [head, tail = ''] = text.split('::');
+  const parse = (part: string) => (part === '' ? [] : part.split(':').map((word) => parseInt(word, 16)));
+  const front = parse(head);
+  const back = text.includes('::') ? parse(tail) : [];
+  const words = text.includes('::') ? [...front, ...new Array(8 - front.length - back.length).fill(0), ...back] : front;
+  const bytes = Buffer.alloc(16);
+  words.forEach((word, i) => bytes.writeUInt16BE(word, i * 2));
+  return bytes;
+}
+
+function timedOutError(target: ReturnType<typeof toNative>): SocketError {
+  const where = typeof target === 'string' ? target : `${target.address}:${target.port}`;
+  return new SocketError(`connect ETIMEDOUT ${where}`, {
+    code: 'ETIMEDOUT',
+    errno: binding.ETIMEDOUT,
+    syscall: 'connect',
+    ...(typeof target === 'string' ? { address: target } : { address: target.address, port: target.port }),
+  });
+}

@@ -1,0 +1,144 @@
+// Module init: one Environment per Node environment (main thread or Worker),
+// with its sys::Loop, released from an async cleanup hook so that the
+// backend can close its handles and stop its thread before the environment
+// goes away.
+#include <napi.h>
+
+#include "environment.h"
+#include "error.h"
+#include "socket_wrap.h"
+#include "sys.h"
+
+namespace winsock {
+
+namespace {
+
+// LoopHooks: a batch of completions from the loop runs inside one handle
+// scope and one callback scope, so promise reactions (microtasks) run when
+// the batch is over, as after any Node callback.
+void EnterBatch(void* context) {
+  Environment& environment = *static_cast<Environment*>(context);
+  if (environment.batch_depth++ > 0) return;
+  napi_env env = environment.resource.Env();
+  napi_open_handle_scope(env, &environment.batch_handles);
+  if (napi_open_callback_scope(env, environment.resource.Value(), environment.async_context,
+                               &environment.batch_callbacks) != napi_ok) {
+    environment.batch_callbacks = nullptr;
+  }
+}
+
+void LeaveBatch(void* context) {
+  Environment& environment = *static_cast<Environment*>(context);
+  if (--environment.batch_depth > 0) return;
+  napi_env env = environment.resource.Env();
+  if (environment.batch_callbacks != nullptr) {
+    napi_close_callback_scope(env, environment.batch_callbacks);
+    environment.batch_callbacks = nullptr;
+  }
+  napi_close_handle_scope(env, environment.batch_handles);
+  // A JS exception that escaped a completion is an uncaught exception, as
+  // it would be from any Node callback.
+  bool pending = false;
+  if (napi_is_exception_pending(env, &pending) == napi_ok && pending) {
+    napi_value error;
+    napi_get_and_clear_last_exception(env, &error);
+    napi_fatal_exception(env, error);
+  }
+}
+
+void OnLoopClosed(void* context) {
+  napi_remove_async_cleanup_hook(static_cast<Environment*>(context)->cleanup);
+}
+
+void OnCleanup(napi_async_cleanup_hook_handle handle, void* context) {
+  auto* environment = static_cast<Environment*>(context);
+  environment->cleanup = handle;
+  environment->liveness->loop_alive = false;
+  sys::Loop* loop = environment->loop;
+  environment->loop = nullptr;
+  sys::loop_close(loop, OnLoopClosed, environment);
+}
+
+// init({ SocketError, AbortError }): lib/errors.ts hands its classes over so
+// every error the addon makes is an instance of them.
+Napi::Value RegisterErrors(const Napi::CallbackInfo& info) {
+  Environment* environment = Environment::Of(info.Env());
+  if (!info[0].IsObject()) throw TypeError(info.Env(), "ERR_INVALID_ARG_TYPE", "expected an object");
+  Napi::Object classes = info[0].As<Napi::Object>();
+  Napi::Value socket_error = classes.Get("SocketError");
+  Napi::Value abort_error = classes.Get("AbortError");
+  if (!socket_error.IsFunction() || !abort_error.IsFunction()) {
+    throw TypeError(info.Env(), "ERR_INVALID_ARG_TYPE", "expected SocketError and AbortError classes");
+  }
+  environment->socket_error = Napi::Persistent(socket_error.As<Napi::Function>());
+  environment->abort_error = Napi::Persistent(abort_error.As<Napi::Function>());
+  return info.Env().Undefined();
+}
+
+// errname(code): the portable name of a raw code (SO_ERROR's value), or null.
+Napi::Value ErrorName(const Napi::CallbackInfo& info) {
+  if (!info[0].IsNumber()) throw TypeError(info.Env(), "ERR_INVALID_ARG_TYPE", "code must be a number");
+  const int code = info[0].As<Napi::Number>().Int32Value();
+  if (code == 0) return info.Env().Null();
+  const char* name = sys::error_code_name(code);
+  if (name == nullptr) name = sys::error_platform_name(code);
+  return Napi::String::New(info.Env(), name != nullptr ? name : "UNKNOWN");
+}
+
+Napi::Object Constants(Napi::Env env) {
+  Napi::Object constants = Napi::Object::New(env);
+  for (const sys::Constant& constant : sys::constants()) {
+    constants.Set(constant.name, Napi::Number::New(env, static_cast<double>(constant.value)));
+  }
+  return constants;
+}
+
+}  // namespace
+
+std::shared_ptr<Liveness> EnvironmentLiveness(Napi::Env env) {
+  return Environment::Of(env)->liveness;
+}
+
+Napi::Object Init(Napi::Env env, Napi::Object exports) {
+  auto* owned = new Environment;
+  env.SetInstanceData(owned);  // deleted when the environment is
+  Environment& environment = *owned;
+  environment.liveness = std::make_shared<Liveness>();
+
+  Napi::Object resource = Napi::Object::New(env);
+  environment.resource = Napi::Persistent(resource);
+  if (napi_async_init(env, resource, Napi::String::New(env, "winsock"),
+                      &environment.async_context) != napi_ok) {
+    throw Napi::Error::New(env, "napi_async_init failed");
+  }
+  sys::LoopHooks hooks;
+  hooks.enter = EnterBatch;
+  hooks.leave = LeaveBatch;
+  hooks.context = owned;
+  sys::Error error;
+  environment.loop = sys::loop_open(env, hooks, &error);
+  if (environment.loop == nullptr) throw SocketError(env, error);
+  if (napi_add_async_cleanup_hook(env, OnCleanup, owned, nullptr) != napi_ok) {
+    throw Napi::Error::New(env, "napi_add_async_cleanup_hook failed");
+  }
+
+  Napi::Function socket_class = SocketWrap::Define(env);
+  environment.socket_constructor = Napi::Persistent(socket_class);
+  exports.Set("NativeSocket", socket_class);
+  exports.Set("init", Napi::Function::New<RegisterErrors>(env, "init"));
+  exports.Set("constants", Constants(env));
+  exports.Set("errname", Napi::Function::New<ErrorName>(env, "errname"));
+  exports.Set("ETIMEDOUT", Napi::Number::New(env, sys::error_timed_out()));
+  exports.Set("backend", sys::backend_name());
+  exports.Set("description", sys::backend_description(environment.loop));
+  exports.Set("wine", Napi::Boolean::New(env, sys::runs_under_wine()));
+  return exports;
+}
+
+}  // namespace winsock
+
+static Napi::Object InitWinsock(Napi::Env env, Napi::Object exports) {
+  return winsock::Init(env, exports);
+}
+
+NODE_API_MODULE(winsock, InitWinsock)

@@ -1,0 +1,33 @@
+// Per-environment state of the addon (one per main thread or Worker),
+// kept with napi_set_instance_data so worker threads never share it.
+#pragma once
+
+#include <napi.h>
+
+#include <memory>
+
+#include "sys.h"
+
+namespace winsock {
+
+struct Environment {
+  sys::Loop* loop = nullptr;
+  Napi::FunctionReference socket_constructor;
+  // Error classes of lib/errors.ts, handed over by lib/native.ts at load.
+  Napi::FunctionReference socket_error;
+  Napi::FunctionReference abort_error;
+  // The resource and async context under which loop completions run.
+  Napi::ObjectReference resource;
+  napi_async_context async_context = nullptr;
+  // Scopes of the batch being delivered (LoopHooks enter/leave).
+  napi_handle_scope batch_handles = nullptr;
+  napi_callback_scope batch_callbacks = nullptr;
+  int batch_depth = 0;
+  // Shared with every SocketWrap: false once the cleanup hook closed the loop.
+  std::shared_ptr<struct Liveness> liveness;
+  napi_async_cleanup_hook_handle cleanup = nullptr;
+
+  static Environment* Of(Napi::Env env) { return env.GetInstanceData<Environment>(); }
+};
+
+}  // namespace winsock

@@ -1,0 +1,58 @@
+// Per-environment state of the POSIX backend: Node's own uv loop.
+#include <sys/utsname.h>
+
+#include "posix.h"
+
+namespace sys {
+
+Loop* loop_open(napi_env env, const LoopHooks& hooks, Error* error) {
+  uv_loop_t* uv = nullptr;
+  if (napi_get_uv_event_loop(env, &uv) != napi_ok || uv == nullptr) {
+    *error = Error{EINVAL, "napi_get_uv_event_loop"};
+    return nullptr;
+  }
+  auto* loop = new Loop;
+  loop->env = env;
+  loop->uv = uv;
+  loop->hooks = hooks;
+  return loop;
+}
+
+namespace {
+
+void finish_if_done(Loop* loop) {
+  if (!loop->closing || loop->closing_polls > 0) return;
+  void (*finished)(void*) = loop->finished;
+  void* context = loop->finished_context;
+  delete loop;
+  if (finished != nullptr) finished(context);
+}
+
+}  // namespace
+
+void loop_poll_closed(Loop* loop) {
+  loop->closing_polls--;
+  finish_if_done(loop);
+}
+
+void loop_close(Loop* loop, void (*finished)(void* context), void* context) {
+  loop->closing = true;
+  loop->finished = finished;
+  loop->finished_context = context;
+  // socket_close erases from the set: walk a copy.
+  std::vector<Socket*> open(loop->sockets.begin(), loop->sockets.end());
+  for (Socket* socket : open) socket_close(socket);
+  finish_if_done(loop);
+}
+
+const char* backend_name() { return "posix"; }
+
+std::string backend_description(Loop*) {
+  utsname name{};
+  if (uname(&name) != 0) return "BSD sockets";
+  return std::string("BSD sockets (") + name.sysname + " " + name.release + ")";
+}
+
+bool runs_under_wine() { return false; }
+
+}  // namespace sys

@@ -1,0 +1,329 @@
+// Operations on POSIX: try the system call first; on EAGAIN queue the
+// operation and wait for readiness with the socket's uv_poll_t, then retry.
+// This emulates the completion model of the Windows backend (one done() per
+// operation) over readiness, as Boost.Asio's reactive sockets do.
+#include <errno.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "posix.h"
+
+#ifndef MSG_NOSIGNAL
+#define MSG_NOSIGNAL 0  // macOS: SO_NOSIGPIPE is set on every socket instead
+#endif
+
+namespace sys {
+
+namespace {
+
+enum class Step { Done, Again };
+
+bool would_block(int code) {
+  return code == EAGAIN || code == EWOULDBLOCK || code == EINTR;
+}
+
+char* scratch(Loop* loop, size_t size) {
+  if (loop->scratch.size() < size) loop->scratch.resize(size);
+  return loop->scratch.data();
+}
+
+void finish(Socket* socket, PosixOp* op) {
+  if (!op->aborted && !op->teardown) socket->last_activity = uv_hrtime();
+  op->done(op);
+  delete op;
+}
+
+Step fail(PosixOp* op, const char* syscall) {
+  op->error = Error{errno, syscall};
+  return Step::Done;
+}
+
+Step do_accept(Socket* socket, PosixOp* op) {
+  sockaddr* peer = reinterpret_cast<sockaddr*>(op->address.storage);
+  socklen_t length = sizeof(op->address.storage);
+#if defined(SOCK_NONBLOCK) && defined(SOCK_CLOEXEC)
+  int fd = accept4(socket->fd, peer, &length, SOCK_NONBLOCK | SOCK_CLOEXEC);
+#else
+  int fd = accept(socket->fd, peer, &length);
+  if (fd >= 0) {
+    fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
+    fcntl(fd, F_SETFD, FD_CLOEXEC);
+  }
+#endif
+  if (fd < 0) {
+    // A connection reset while it waited in the backlog is not the
+    // listener's failure: wait for the next one, as libuv does.
+    if (would_block(errno) || errno == ECONNABORTED) return Step::Again;
+    return fail(op, "accept");
+  }
+  op->address.length = static_cast<int>(length);
+  op->accepted = socket_from_fd(socket->loop, fd, socket->family, socket->type);
+  return Step::Done;
+}
+
+Step do_connect(Socket* socket, PosixOp* op) {
+  if (!op->connect_started) {
+    op->connect_started = true;
+    if (connect(socket->fd, reinterpret_cast<const sockaddr*>(op->address.storage),
+                static_cast<socklen_t>(op->address.length)) == 0) {
+      return Step::Done;
+    }
+    if (errno == EINPROGRESS || errno == EINTR) return Step::Again;
+    return fail(op, "connect");
+  }
+  // Writable after EINPROGRESS: SO_ERROR holds the outcome.
+  int code = 0;
+  socklen_t length = sizeof(code);
+  if (getsockopt(socket->fd, SOL_SOCKET, SO_ERROR, &code, &length) != 0) {
+    return fail(op, "getsockopt");
+  }
+  if (code == EINPROGRESS) return Step::Again;  // a spurious wake-up
+  if (code != 0) op->error = Error{code, "connect"};
+  return Step::Done;
+}
+
+Step do_send(Socket* socket, PosixOp* op) {
+  const bool stream = socket->type == SOCK_STREAM;
+  do {
+    ssize_t sent;
+    if (op->kind == OpKind::SendTo) {
+      sent = sendto(socket->fd, op->data + op->offset, op->length - op->offset,
+                    op->flags | MSG_NOSIGNAL,
+                    reinterpret_cast<const sockaddr*>(op->address.storage),
+                    static_cast<socklen_t>(op->address.length));
+    } else {
+      sent = send(socket->fd, op->data + op->offset, op->length - op->offset,
+                  op->flags | MSG_NOSIGNAL);
+    }
+    if (sent < 0) {
+      if (would_block(errno)) return Step::Again;
+      return fail(op, op->kind == OpKind::SendTo ? "sendto" : "send");
+    }
+    op->offset += static_cast<size_t>(sent);
+  } while (stream && op->offset < op->length);  // a stream send sends it all
+  op->transferred = op->offset;
+  return Step::Done;
+}
+
+Step do_recv(Socket* socket, PosixOp* op) {
+  const bool wait_all = (op->flags & MSG_WAITALL) && socket->type == SOCK_STREAM;
+  if (!wait_all) {
+    char* buffer = scratch(socket->loop, op->length);
+    ssize_t got = recv(socket->fd, buffer, op->length, op->flags);
+    if (got < 0) {
+      if (would_block(errno) && !(op->flags & MSG_OOB)) return Step::Again;
+      return fail(op, "recv");
+    }
+    op->transferred = static_cast<size_t>(got);
+    op->received = buffer;
+    return Step::Done;
+  }
+  // MSG_WAITALL on a non-blocking socket returns what is there: gather
+  // until the size is reached, the peer ends the stream, or an error.
+  const int flags = op->flags & ~MSG_WAITALL;
+  while (op->gathered.size() < op->length) {
+    const size_t want = op->length - op->gathered.size();
+    char* buffer = scratch(socket->loop, want);
+    ssize_t got = recv(socket->fd, buffer, want, flags);
+    if (got < 0) {
+      if (would_block(errno)) return Step::Again;
+      if (!op->gathered.empty()) break;  // report what arrived; the error comes next time
+      return fail(op, "recv");
+    }
+    if (got == 0) break;
+    op->gathered.insert(op->gathered.end(), buffer, buffer + got);
+  }
+  op->transferred = op->gathered.size();
+  op->received = op->gathered.data();
+  return Step::Done;
+}
+
+Step do_recv_from(Socket* socket, PosixOp* op) {
+  char* buffer = scratch(socket->loop, op->length);
+  iovec vector{buffer, op->length};
+  msghdr message{};
+  message.msg_name = op->address.storage;
+  message.msg_namelen = sizeof(op->address.storage);
+  message.msg_iov = &vector;
+  message.msg_iovlen = 1;
+  ssize_t got = recvmsg(socket->fd, &message, op->flags);
+  if (got < 0) {
+    if (would_block(errno) && !(op->flags & MSG_OOB)) return Step::Again;
+    return fail(op, "recvmsg");
+  }
+  op->address.length = static_cast<int>(message.msg_namelen);
+  op->transferred = static_cast<size_t>(got);
+  op->received = buffer;
+  op->truncated = (message.msg_flags & MSG_TRUNC) != 0;
+  return Step::Done;
+}
+
+Step perform(Socket* socket, PosixOp* op) {
+  switch (op->kind) {
+    case OpKind::Accept: return do_accept(socket, op);
+    case OpKind::Connect: return do_connect(socket, op);
+    case OpKind::Send:
+    case OpKind::SendTo: return do_send(socket, op);
+    case OpKind::Recv: return do_recv(socket, op);
+    case OpKind::RecvFrom: return do_recv_from(socket, op);
+    case OpKind::UrgentWait: return Step::Again;  // only UV_PRIORITIZED ends it
+  }
+  return Step::Again;
+}
+
+std::deque<PosixOp*>& queue_of(Socket* socket, OpKind kind) {
+  switch (kind) {
+    case OpKind::Accept:
+    case OpKind::Recv:
+    case OpKind::RecvFrom: return socket->reads;
+    case OpKind::UrgentWait: return socket->urgent;
+    default: return socket->writes;
+  }
+}
+
+// Completes queued operations from the front while they can finish now.
+void drain(Socket* socket, std::deque<PosixOp*>& queue) {
+  while (!socket->closed && !queue.empty()) {
+    PosixOp* op = queue.front();
+    if (perform(socket, op) == Step::Again) return;
+    queue.pop_front();
+    finish(socket, op);
+  }
+}
+
+void fail_queue(Socket* socket, std::deque<PosixOp*>& queue, Error error) {
+  while (!socket->closed && !queue.empty()) {
+    PosixOp* op = queue.front();
+    queue.pop_front();
+    op->error = error;
+    finish(socket, op);
+  }
+}
+
+void on_poll(uv_poll_t* handle, int status, int events);
+
+// Polls for exactly what the queued operations wait for, and nothing when
+// none wait, so an idle socket costs the loop nothing.
+void update_poll(Socket* socket) {
+  if (socket->closed) return;
+  int wanted = 0;
+  if (!socket->reads.empty()) wanted |= UV_READABLE;
+  if (!socket->writes.empty()) wanted |= UV_WRITABLE;
+  if (!socket->urgent.empty()) wanted |= UV_PRIORITIZED;
+  if (wanted == socket->polled_events) return;
+  if (wanted == 0) {
+    uv_poll_stop(socket->poll);
+    socket->polled_events = 0;
+    return;
+  }
+  int code = 0;
+  if (socket->poll == nullptr) {
+    auto* poll = new uv_poll_t;
+    code = uv_poll_init(socket->loop->uv, poll, socket->fd);
+    if (code == 0) {
+      poll->data = socket;
+      socket->poll = poll;
+    } else {
+      delete poll;
+    }
+  }
+  if (code == 0) code = uv_poll_start(socket->poll, wanted, on_poll);
+  if (code != 0) {
+    // libuv's codes are negated errno values on POSIX.
+    const Error error{-code, "uv_poll_start"};
+    socket->dispatching++;
+    fail_queue(socket, socket->reads, error);
+    fail_queue(socket, socket->writes, error);
+    fail_queue(socket, socket->urgent, error);
+    socket->dispatching--;
+    return;
+  }
+  socket->polled_events = wanted;
+}
+
+void on_poll(uv_poll_t* handle, int status, int events) {
+  Socket* socket = static_cast<Socket*>(handle->data);
+  if (socket->closed) return;
+  Loop* loop = socket->loop;
+  // An error from the poll itself: let each system call report its own.
+  if (status < 0) events = UV_READABLE | UV_WRITABLE;
+  loop->hooks.enter(loop->hooks.context);
+  socket->dispatching++;
+  if (events & (UV_READABLE | UV_DISCONNECT)) drain(socket, socket->reads);
+  if (events & UV_WRITABLE) drain(socket, socket->writes);
+  if (events & UV_PRIORITIZED) {
+    while (!socket->closed && !socket->urgent.empty()) {
+      PosixOp* op = socket->urgent.front();
+      socket->urgent.pop_front();
+      finish(socket, op);
+    }
+  }
+  socket->dispatching--;
+  update_poll(socket);
+  loop->hooks.leave(loop->hooks.context);
+  // The socket is released in its poll's close callback, never here.
+}
+
+}  // namespace
+
+Op* op_new(OpKind kind) { return new PosixOp(kind); }
+
+void op_submit(Socket* socket, Op* base) {
+  PosixOp* op = static_cast<PosixOp*>(base);
+  if (socket->closed) {
+    op->aborted = true;
+    finish(socket, op);
+    return;
+  }
+  socket->dispatching++;
+  if (op->kind == OpKind::Recv && (op->flags & MSG_OOB)) {
+    // Urgent data is read now or never: it does not wait behind the queue
+    // of ordinary reads, and "nothing urgent" is the stack's own answer.
+    perform(socket, op);
+    finish(socket, op);
+  } else {
+    auto& queue = queue_of(socket, op->kind);
+    queue.push_back(op);
+    if (queue.size() == 1 && perform(socket, op) == Step::Done) {
+      queue.pop_front();
+      finish(socket, op);
+    }
+    update_poll(socket);
+  }
+  socket->dispatching--;
+  if (socket->closed) socket_release(socket);
+}
+
+void socket_abort_all(Socket* socket, bool teardown) {
+  std::deque<PosixOp*> pending;
+  for (auto* queue : {&socket->reads, &socket->writes, &socket->urgent}) {
+    pending.insert(pending.end(), queue->begin(), queue->end());
+    queue->clear();
+  }
+  for (PosixOp* op : pending) {
+    op->aborted = true;
+    op->teardown = teardown;
+    finish(socket, op);
+  }
+}
+
+void op_cancel(Socket* socket, Op* base) {
+  PosixOp* op = static_cast<PosixOp*>(base);
+  auto& queue = queue_of(socket, op->kind);
+  for (auto it = queue.begin(); it != queue.end(); ++it) {
+    if (*it != op) continue;
+    queue.erase(it);
+    op->aborted = true;
+    socket->dispatching++;
+    finish(socket, op);
+    socket->dispatching--;
+    update_poll(socket);
+    if (socket->closed) socket_release(socket);
+    return;
+  }
+}
+
+
+}  // namespace sys

@@ -1,0 +1,67 @@
+// Shared definitions of the POSIX backend (native/posix/*.cc only).
+#pragma once
+
+#include <sys/socket.h>
+#include <sys/types.h>
+#include <uv.h>
+
+#include <cstdint>
+#include <deque>
+#include <unordered_set>
+#include <vector>
+
+#include "../sys.h"
+
+namespace sys {
+
+struct PosixOp;
+
+struct Loop {
+  napi_env env = nullptr;
+  uv_loop_t* uv = nullptr;
+  LoopHooks hooks;
+  // Every open socket, so the environment's cleanup can close them.
+  std::unordered_set<Socket*> sockets;
+  // Receives land here first and are copied out by the glue during done():
+  // one buffer per loop serves every socket since completions are serial.
+  std::vector<char> scratch;
+  // Poll handles handed to uv_close whose callbacks have not run yet.
+  int closing_polls = 0;
+  bool closing = false;
+  void (*finished)(void*) = nullptr;
+  void* finished_context = nullptr;
+};
+
+struct Socket {
+  Loop* loop = nullptr;
+  int fd = -1;
+  int family = 0;
+  int type = 0;
+  // The poll handle is made on the first EAGAIN and freed in its close
+  // callback; a socket whose poll is closing is released there.
+  uv_poll_t* poll = nullptr;
+  int polled_events = 0;
+  std::deque<PosixOp*> reads;    // Accept, Recv, RecvFrom, in order
+  std::deque<PosixOp*> writes;   // Connect, Send, SendTo, in order
+  std::deque<PosixOp*> urgent;   // UrgentWait
+  uint64_t last_activity = 0;
+  bool closed = false;
+  // How many frames of this socket's completion loop are on the stack: the
+  // struct outlives them even if done() closes the socket.
+  int dispatching = 0;
+};
+
+struct PosixOp : Op {
+  explicit PosixOp(OpKind k) : Op(k) {}
+  size_t offset = 0;        // Send: bytes already sent
+  bool connect_started = false;
+  std::vector<char> gathered;  // Recv with MSG_WAITALL: bytes so far
+};
+
+// ops.cc, socket.cc, loop.cc
+void socket_abort_all(Socket* socket, bool teardown);
+void socket_release(Socket* socket);
+Socket* socket_from_fd(Loop* loop, int fd, int family, int type);
+void loop_poll_closed(Loop* loop);
+
+}  // namespace sys

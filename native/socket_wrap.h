@@ -1,0 +1,84 @@
+// The JS-facing native socket: argument checks, then one sys:: call.
+// lib/socket.ts builds the public Socket (state machine, options) over it.
+#pragma once
+
+#include <napi.h>
+
+#include <memory>
+#include <string>
+#include <unordered_map>
+
+#include "sys.h"
+
+namespace winsock {
+
+struct Liveness;
+
+class SocketWrap : public Napi::ObjectWrap<SocketWrap> {
+ public:
+  static Napi::Function Define(Napi::Env env);
+  explicit SocketWrap(const Napi::CallbackInfo& info);
+  ~SocketWrap() override;
+
+  // Wraps a socket the backend made (accept) or adopted (a transfer).
+  static Napi::Object Wrap(Napi::Env env, sys::Socket* socket);
+
+ private:
+  struct Pending;
+  // What an operation needs from its arguments, checked before it starts.
+  struct Request {
+    explicit Request(sys::OpKind k) : kind(k) {}
+    sys::OpKind kind;
+    const char* data = nullptr;
+    size_t length = 0;
+    int flags = 0;
+    sys::Address address;
+  };
+
+  sys::Socket* Open();  // the socket, or a SocketError EBADF once closed
+  Napi::Value Start(const Napi::CallbackInfo& info, const Request& request,
+                    const char* syscall, uint32_t cancel_id, Napi::Value keep);
+  static void OnDone(sys::Op* op);
+  Napi::Value Settle(Napi::Env env, Pending* pending, sys::Op* op);
+
+  Napi::Value Bind(const Napi::CallbackInfo& info);
+  Napi::Value Listen(const Napi::CallbackInfo& info);
+  Napi::Value Accept(const Napi::CallbackInfo& info);
+  Napi::Value Connect(const Napi::CallbackInfo& info);
+  Napi::Value Send(const Napi::CallbackInfo& info);
+  Napi::Value Recv(const Napi::CallbackInfo& info);
+  Napi::Value SendTo(const Napi::CallbackInfo& info);
+  Napi::Value RecvFrom(const Napi::CallbackInfo& info);
+  Napi::Value WaitUrgent(const Napi::CallbackInfo& info);
+  Napi::Value Cancel(const Napi::CallbackInfo& info);
+  Napi::Value Shutdown(const Napi::CallbackInfo& info);
+  Napi::Value Close(const Napi::CallbackInfo& info);
+  Napi::Value Detach(const Napi::CallbackInfo& info);
+  Napi::Value LocalAddress(const Napi::CallbackInfo& info);
+  Napi::Value RemoteAddress(const Napi::CallbackInfo& info);
+  Napi::Value SetSockOpt(const Napi::CallbackInfo& info);
+  Napi::Value GetSockOpt(const Napi::CallbackInfo& info);
+  Napi::Value BytesAvailable(const Napi::CallbackInfo& info);
+  Napi::Value AtMark(const Napi::CallbackInfo& info);
+  Napi::Value SetKeepAlive(const Napi::CallbackInfo& info);
+  Napi::Value GetFd(const Napi::CallbackInfo& info);
+  Napi::Value GetLastActivity(const Napi::CallbackInfo& info);
+
+  sys::Socket* socket_ = nullptr;
+  std::shared_ptr<Liveness> liveness_;
+  // Why the socket was closed: the code pending operations reject with.
+  std::string close_code_ = "ERR_SOCKET_CLOSED";
+  // Operations JS may cancel (an AbortSignal), by the id JS gave them.
+  std::unordered_map<uint32_t, sys::Op*> cancellable_;
+  uint64_t last_activity_ = 0;  // kept after close
+};
+
+// Shared by an environment and its sockets: a wrap finalized after the
+// environment's cleanup must not touch a socket the cleanup already freed.
+struct Liveness {
+  bool loop_alive = true;
+};
+
+std::shared_ptr<Liveness> EnvironmentLiveness(Napi::Env env);
+
+}  // namespace winsock

@@ -1,0 +1,207 @@
+// The platform contract: one set of functions, two implementations.
+//
+//   native/posix/  BSD sockets, non-blocking, readiness from one uv_poll_t per
+//                  socket on Node's own loop, completion emulated over it.
+//   native/win/    Winsock 2, overlapped I/O on an addon-owned completion port
+//                  drained by one thread per environment.
+//
+// The binding glue (addon.cc, socket_wrap.cc, error.cc) sees only this file:
+// it never includes a platform header and never switches on the platform.
+// Like socket2's sys::, every function maps to one system call or one
+// operation, keeps the raw error code, and leaves policy to the caller.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include <node_api.h>
+
+namespace sys {
+
+// ---------------------------------------------------------------------------
+// Errors: the raw platform code (errno, WSAGetLastError()) and the call that
+// produced it. code == 0 means success. Nothing is translated here; error.cc
+// is the one egress that turns a raw code into a JS error.
+struct Error {
+  int code = 0;
+  const char* syscall = nullptr;
+  explicit operator bool() const { return code != 0; }
+};
+
+inline Error ok() { return Error{}; }
+
+// Portable name of a raw code, as Node and libuv spell it ("ECONNREFUSED"),
+// or nullptr when the platform has no portable equivalent.
+const char* error_code_name(int code);
+// The platform's own name where it differs ("WSAECONNREFUSED"), else nullptr.
+const char* error_platform_name(int code);
+// The platform's message for the code (strerror / FormatMessageW).
+std::string error_message(int code);
+// Raw codes the glue needs to recognise or produce.
+int error_invalid_argument();   // EINVAL / WSAEINVAL
+int error_timed_out();          // ETIMEDOUT / WSAETIMEDOUT
+
+// ---------------------------------------------------------------------------
+// Addresses: an opaque sockaddr big enough for sockaddr_in6 and sockaddr_un.
+struct Address {
+  alignas(8) unsigned char storage[128];
+  int length = 0;  // 0: no address
+};
+
+enum class AddressKind { None, Inet, Inet6, Unix, Other };
+
+// The readable parts of an Address.
+struct AddressParts {
+  AddressKind kind = AddressKind::None;
+  std::string ip;     // "127.0.0.1", "::1", "::ffff:127.0.0.1"
+  int port = 0;
+  uint32_t flowinfo = 0;
+  uint32_t scope_id = 0;
+  std::string path;   // Unix domain sockets
+};
+
+// inet_pton: an IPv4 or IPv6 literal (the kind is read from the text, or
+// forced by `kind`: Inet6 maps an IPv4 literal to ::ffff:a.b.c.d).
+Error address_from_ip(AddressKind kind, const std::string& ip, int port,
+                      uint32_t flowinfo, uint32_t scope_id, Address* out);
+// sockaddr_un from a path (ENAMETOOLONG when it does not fit).
+Error address_from_path(const std::string& path, Address* out);
+// inet_ntop and friends.
+AddressParts address_parts(const Address& address);
+// The wildcard address of a family (for an implicit bind).
+Address address_any(int family);
+
+// ---------------------------------------------------------------------------
+// Per-environment state: the uv loop (POSIX) or the completion port and its
+// thread (Windows). One per Node environment, so worker threads are isolated.
+struct Loop;
+
+// Completions that arrive from the event loop (not inline from a call made by
+// JS) are delivered in batches between enter() and leave(), so the glue can
+// open one handle scope and one callback scope (microtasks run at leave).
+struct LoopHooks {
+  void (*enter)(void* context) = nullptr;
+  void (*leave)(void* context) = nullptr;
+  void* context = nullptr;
+};
+
+Loop* loop_open(napi_env env, const LoopHooks& hooks, Error* error);
+// Closes every socket still open (their operations are discarded, see
+// Op::teardown), releases the loop's resources, then calls finished().
+// Called from the environment's async cleanup hook.
+void loop_close(Loop* loop, void (*finished)(void* context), void* context);
+
+// Which implementation this is ("posix" or "winsock"), and a description
+// ("Linux BSD sockets", WSADATA.szDescription).
+const char* backend_name();
+std::string backend_description(Loop* loop);
+// True when the Windows backend runs on Wine, whose stack differs from
+// Windows in a few documented places. Always false elsewhere.
+bool runs_under_wine();
+
+// Platform numbers exported to JS as `constants` (AF_INET, SOL_SOCKET, ...).
+struct Constant {
+  const char* name;
+  int64_t value;
+};
+const std::vector<Constant>& constants();
+
+// ---------------------------------------------------------------------------
+// Sockets.
+struct Socket;
+
+// socket(2) / WSASocketW(WSA_FLAG_OVERLAPPED | WSA_FLAG_NO_HANDLE_INHERIT).
+// Non-blocking (POSIX) or overlapped (Windows), close-on-exec / no inherit.
+Socket* socket_open(Loop* loop, int family, int type, int protocol, Error* error);
+// Re-adopts a socket given up by socket_detach, possibly in another
+// environment (a worker thread): the bytes are the fd (POSIX) or the
+// WSAPROTOCOL_INFOW of a WSADuplicateSocketW duplicate (Windows).
+Socket* socket_adopt(Loop* loop, const std::vector<uint8_t>& transfer, Error* error);
+// The fd or SOCKET number.
+int64_t socket_handle(const Socket* socket);
+int socket_family(const Socket* socket);
+int socket_type(const Socket* socket);
+// Inet, Inet6 or Unix, from the socket's family (how to read an address for it).
+AddressKind socket_address_kind(const Socket* socket);
+// Monotonic time (uv_hrtime, nanoseconds) of the last completed operation.
+uint64_t socket_last_activity(const Socket* socket);
+
+// closesocket / close(2). Every pending operation completes once with
+// Op::aborted set, inline in this call. The Socket is released later, when
+// the platform has let go of it; the caller must not use it again.
+void socket_close(Socket* socket);
+// Gives the socket up for socket_adopt elsewhere: fills `transfer` and
+// releases this Socket (the caller must not use it again). With operations
+// pending it fails (EBUSY-like) and changes nothing.
+Error socket_detach(Socket* socket, std::vector<uint8_t>* transfer);
+
+Error socket_bind(Socket* socket, const Address& address);          // bind
+Error socket_listen(Socket* socket, int backlog);                    // listen
+Error socket_shutdown(Socket* socket, int how);  // shutdown: 0 receive, 1 send, 2 both
+Error socket_local_address(Socket* socket, Address* out);            // getsockname
+Error socket_remote_address(Socket* socket, Address* out);           // getpeername
+Error socket_set_option(Socket* socket, int level, int name,
+                        const void* value, size_t length);           // setsockopt
+// getsockopt: the value buffer is zeroed first (Winsock writes one byte of a
+// BOOL); *length is the capacity in and the size written out.
+Error socket_get_option(Socket* socket, int level, int name,
+                        void* value, size_t* length);
+Error socket_bytes_available(Socket* socket, uint64_t* out);         // FIONREAD
+Error socket_at_mark(Socket* socket, bool* out);                     // SIOCATMARK
+// SO_KEEPALIVE plus the idle time, interval and probe count (values < 0 are
+// left as they are): TCP_KEEP* on POSIX, SIO_KEEPALIVE_VALS on Windows.
+Error socket_set_keepalive(Socket* socket, bool enable, int idle_ms,
+                           int interval_ms, int count);
+
+// ---------------------------------------------------------------------------
+// Operations: started by JS, completed later on the JS thread, exactly once.
+enum class OpKind : uint8_t {
+  Accept,      // accept / AcceptEx
+  Connect,     // connect / ConnectEx
+  Send,        // send / WSASend: a stream send completes when every byte went
+  Recv,        // recv / WSARecv
+  SendTo,      // sendto / WSASendTo
+  RecvFrom,    // recvmsg / WSARecvFrom
+  UrgentWait,  // completes when urgent (out-of-band) data is waiting
+};
+
+struct Op {
+  OpKind kind;
+  // In.
+  const char* data = nullptr;  // Send, SendTo: kept alive by the caller until done
+  size_t length = 0;           // Send, SendTo: bytes; Recv, RecvFrom: capacity
+  int flags = 0;               // MSG_* in platform values
+  Address address;             // Connect, SendTo: destination. Out for RecvFrom, Accept: peer
+  // Out.
+  bool aborted = false;        // the socket was closed first
+  bool teardown = false;       // the environment is going away: free, call no JS
+  Error error;                 // the operation failed (not set when aborted)
+  size_t transferred = 0;      // bytes sent or received
+  const char* received = nullptr;  // Recv, RecvFrom: the bytes, valid only during done()
+  bool truncated = false;      // RecvFrom: the datagram was longer than length
+  Socket* accepted = nullptr;  // Accept: the new socket, owned by the caller
+  // Completion.
+  void (*done)(Op* op) = nullptr;
+  void* context = nullptr;
+
+ protected:
+  explicit Op(OpKind k) : kind(k) {}
+  ~Op() = default;
+};
+
+// An operation with room for the backend's own state (OVERLAPPED, queue links).
+Op* op_new(OpKind kind);
+// Starts the operation. It completes through op->done exactly once, on the JS
+// thread: inline (from inside this call) when it can finish at once, else
+// from the loop between LoopHooks::enter and leave. The backend frees the Op
+// after done() returns.
+void op_submit(Socket* socket, Op* op);
+// Asks a pending operation to stop (an AbortSignal): it completes with
+// `aborted` set, inline or later from the loop, or normally if it finished
+// first (its result is then delivered, never lost). Only for an Op that has
+// not completed yet.
+void op_cancel(Socket* socket, Op* op);
+
+}  // namespace sys

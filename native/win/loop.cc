@@ -1,0 +1,266 @@
+// Per-environment state of the Windows backend: Winsock's reference count,
+// one I/O completion port, one thread draining it, and the threadsafe
+// function that carries the thread's batches to the JS thread.
+//
+// Why a thread of our own and not libuv's loop: libuv owns Node's completion
+// port and dispatches only its own request types from it, so overlapped
+// Winsock calls need a port the addon owns (as Boost.Asio and wepoll do).
+#include "win.h"
+
+namespace sys {
+
+namespace {
+
+// Completion keys: every socket is associated with kSocketKey; the stop
+// sentinel is a packet of its own with no OVERLAPPED.
+constexpr ULONG_PTR kSocketKey = 1;
+constexpr ULONG_PTR kStopKey = 2;
+// At most this many packets per GetQueuedCompletionStatusEx, one JS batch.
+constexpr ULONG kBatchSize = 64;
+// After the stop sentinel, how long the thread waits for the packets still
+// owed by closed sockets (they come at once on Windows and Wine; the bound
+// only keeps a misbehaving stack from hanging the environment's exit).
+constexpr ULONGLONG kDrainMillis = 5000;
+
+struct Batch {
+  Loop* loop;
+  ULONG count;
+  OVERLAPPED_ENTRY entries[kBatchSize];
+};
+
+WinOp* op_of(const OVERLAPPED_ENTRY& entry) {
+  return reinterpret_cast<WinOp::Io*>(entry.lpOverlapped)->op;
+}
+
+// WSAStartup is per process and reference counted by Winsock itself; we
+// keep our own count so there is exactly one WSAStartup/WSACleanup pair
+// for all environments, and the description of the first one.
+std::mutex wsa_mutex;
+int wsa_users = 0;
+std::string wsa_description;
+
+Error wsa_startup() {
+  std::lock_guard<std::mutex> lock(wsa_mutex);
+  if (wsa_users == 0) {
+    WSADATA data{};
+    const int rc = WSAStartup(MAKEWORD(2, 2), &data);
+    if (rc != 0) return Error{rc, "WSAStartup"};  // WSAStartup returns the code
+    if (LOBYTE(data.wVersion) != 2 || HIBYTE(data.wVersion) != 2) {
+      WSACleanup();
+      return Error{WSAVERNOTSUPPORTED, "WSAStartup"};
+    }
+    wsa_description = data.szDescription;
+  }
+  wsa_users++;
+  return ok();
+}
+
+// On the JS thread (a normal batch) or, with env == nullptr, wherever Node
+// empties the queue of a threadsafe function that is going away: then no JS
+// may run, and the Loop may already be gone, so only the packets are seen to.
+void deliver(napi_env env, napi_value, void*, void* data) {
+  auto* batch = static_cast<Batch*>(data);
+  if (env == nullptr || batch->loop->closing) {
+    for (ULONG i = 0; i < batch->count; i++) op_packet_discard(op_of(batch->entries[i]));
+    delete batch;
+    return;
+  }
+  Loop* loop = batch->loop;
+  if (loop->hooks.enter != nullptr) loop->hooks.enter(loop->hooks.context);
+  for (ULONG i = 0; i < batch->count; i++) op_packet(op_of(batch->entries[i]));
+  if (loop->hooks.leave != nullptr) loop->hooks.leave(loop->hooks.context);
+  delete batch;
+}
+
+DWORD WINAPI completion_thread(void* argument) {
+  Loop* loop = static_cast<Loop*>(argument);
+  bool stopping = false;
+  ULONGLONG deadline = 0;
+  for (;;) {
+    DWORD timeout = INFINITE;
+    if (stopping) {
+      if (loop->outstanding.load() <= 0) break;
+      const ULONGLONG now = GetTickCount64();
+      if (now >= deadline) break;  // leak what never came rather than hang
+      timeout = static_cast<DWORD>(deadline - now);
+    }
+    auto* batch = new Batch;
+    batch->loop = loop;
+    ULONG count = 0;
+    if (!GetQueuedCompletionStatusEx(loop->port, batch->entries, kBatchSize, &count, timeout,
+                                     FALSE)) {
+      const DWORD code = GetLastError();
+      delete batch;
+      if (code == WAIT_TIMEOUT) continue;
+      break;  // the port itself failed: nothing more can come from it
+    }
+    ULONG kept = 0;
+    for (ULONG i = 0; i < count; i++) {
+      if (batch->entries[i].lpCompletionKey == kStopKey || batch->entries[i].lpOverlapped == nullptr) {
+        if (!stopping) deadline = GetTickCount64() + kDrainMillis;
+        stopping = true;
+        continue;
+      }
+      loop->outstanding--;
+      batch->entries[kept++] = batch->entries[i];
+    }
+    batch->count = kept;
+    if (kept == 0) {
+      delete batch;
+      continue;
+    }
+    bool handed = false;
+    if (!stopping) {
+      std::lock_guard<std::mutex> lock(loop->tsfn_mutex);
+      // Unbounded queue: the call never blocks, so holding the mutex is short.
+      handed = loop->tsfn_alive &&
+               napi_call_threadsafe_function(loop->tsfn, batch, napi_tsfn_nonblocking) == napi_ok;
+    }
+    if (!handed) {
+      // JS is gone or going: only the memory is to be seen to.
+      for (ULONG i = 0; i < kept; i++) op_packet_discard(op_of(batch->entries[i]));
+      delete batch;
+    }
+  }
+  return 0;
+}
+
+void finish(Loop* loop) {
+  if (loop->port != nullptr) CloseHandle(loop->port);
+  wsa_cleanup_once();
+  void (*finished)(void*) = loop->finished;
+  void* context = loop->finished_context;
+  delete loop;
+  if (finished != nullptr) finished(context);
+}
+
+// Node calls this once the threadsafe function is gone: after our release
+// in loop_close, or from its own cleanup hook if that ran first.
+void on_tsfn_finalized(napi_env, void* data, void*) {
+  Loop* loop = static_cast<Loop*>(data);
+  {
+    std::lock_guard<std::mutex> lock(loop->tsfn_mutex);
+    loop->tsfn_alive = false;
+    loop->tsfn = nullptr;
+  }
+  if (loop->closing && loop->thread_stopped) finish(loop);
+}
+
+void stop_thread(Loop* loop) {
+  if (loop->thread == nullptr) return;
+  if (!PostQueuedCompletionStatus(loop->port, 0, kStopKey, nullptr)) {
+    // Cannot happen with a valid port; closing it makes the wait fail and
+    // the thread return (any packets still owed are then leaked, not freed).
+    CloseHandle(loop->port);
+    loop->port = nullptr;
+  }
+  WaitForSingleObject(loop->thread, INFINITE);
+  CloseHandle(loop->thread);
+  loop->thread = nullptr;
+}
+
+}  // namespace
+
+void wsa_cleanup_once() {
+  std::lock_guard<std::mutex> lock(wsa_mutex);
+  if (wsa_users > 0 && --wsa_users == 0) WSACleanup();
+}
+
+// Operations waiting keep Node's loop alive, as an active uv handle would.
+void loop_track_op(Loop* loop, int delta) {
+  loop->pending_ops += delta;
+  if (loop->closing || loop->tsfn == nullptr) return;
+  const bool want = loop->pending_ops > 0;
+  if (want == loop->tsfn_referenced) return;
+  napi_status status = want ? napi_ref_threadsafe_function(loop->env, loop->tsfn)
+                            : napi_unref_threadsafe_function(loop->env, loop->tsfn);
+  if (status == napi_ok) loop->tsfn_referenced = want;
+}
+
+void loop_expect_packet(Loop* loop) { loop->outstanding++; }
+
+ULONG_PTR loop_socket_key() { return kSocketKey; }
+
+Loop* loop_open(napi_env env, const LoopHooks& hooks, Error* error) {
+  Error started = wsa_startup();
+  if (started) {
+    *error = started;
+    return nullptr;
+  }
+  auto* loop = new Loop;
+  loop->env = env;
+  loop->hooks = hooks;
+  loop->port = CreateIoCompletionPort(INVALID_HANDLE_VALUE, nullptr, 0, 1);
+  if (loop->port == nullptr) {
+    *error = Error{static_cast<int>(GetLastError()), "CreateIoCompletionPort"};
+    delete loop;
+    wsa_cleanup_once();
+    return nullptr;
+  }
+  napi_value name = nullptr;
+  napi_status status = napi_create_string_utf8(env, "winsock:completion", NAPI_AUTO_LENGTH, &name);
+  if (status == napi_ok) {
+    status = napi_create_threadsafe_function(env, nullptr, nullptr, name, 0, 1, loop,
+                                             on_tsfn_finalized, loop, deliver, &loop->tsfn);
+  }
+  // Idle until an operation waits: an open socket alone does not keep Node
+  // running (like an unref'd handle); a pending accept or recv does.
+  if (status == napi_ok) status = napi_unref_threadsafe_function(env, loop->tsfn);
+  if (status != napi_ok) {
+    *error = Error{ERROR_NOT_ENOUGH_MEMORY, "napi_create_threadsafe_function"};
+    if (loop->tsfn != nullptr) {
+      // No thread yet: on_tsfn_finalized finishes the loop (port, WSACleanup).
+      loop->closing = true;
+      loop->thread_stopped = true;
+      napi_release_threadsafe_function(loop->tsfn, napi_tsfn_abort);
+      return nullptr;
+    }
+    CloseHandle(loop->port);
+    delete loop;
+    wsa_cleanup_once();
+    return nullptr;
+  }
+  loop->tsfn_alive = true;
+  loop->thread = CreateThread(nullptr, 0, completion_thread, loop, 0, nullptr);
+  if (loop->thread == nullptr) {
+    *error = Error{static_cast<int>(GetLastError()), "CreateThread"};
+    loop->closing = true;
+    loop->thread_stopped = true;
+    napi_release_threadsafe_function(loop->tsfn, napi_tsfn_abort);  // finish() follows
+    return nullptr;
+  }
+  return loop;
+}
+
+void loop_close(Loop* loop, void (*finished)(void* context), void* context) {
+  loop->closing = true;
+  loop->finished = finished;
+  loop->finished_context = context;
+  // Every pending operation completes now with `teardown` (no JS runs).
+  socket_close_all(loop);
+  // The thread drains the packets the closed sockets still owe, freeing
+  // them itself, and returns; only then may the threadsafe function go.
+  stop_thread(loop);
+  loop->thread_stopped = true;
+  bool alive;
+  {
+    std::lock_guard<std::mutex> lock(loop->tsfn_mutex);
+    alive = loop->tsfn_alive;
+  }
+  if (alive) {
+    // on_tsfn_finalized calls finish() once Node has let go of it. (Should
+    // the release fail, Node's own cleanup hook for it still finalizes it.)
+    napi_release_threadsafe_function(loop->tsfn, napi_tsfn_abort);
+    return;
+  }
+  finish(loop);
+}
+
+const char* backend_name() { return "winsock"; }
+
+std::string backend_description(Loop*) {
+  std::lock_guard<std::mutex> lock(wsa_mutex);
+  return wsa_description;
+}
+
+}  // namespace sys

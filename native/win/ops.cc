@@ -1,0 +1,562 @@
+// Overlapped operations: AcceptEx, ConnectEx, WSASend, WSARecv, WSASendTo,
+// WSARecvFrom, and a WSARecv(MSG_OOB) that waits for urgent data.
+//
+// Each operation is started on the JS thread and ends in one of three ways:
+//   - it fails at once: no packet will come; done() now, inline;
+//   - it succeeds at once on a socket in FILE_SKIP_COMPLETION_PORT_ON_SUCCESS
+//     mode: no packet either; done() now, inline;
+//   - it is pending (WSA_IO_PENDING): the port delivers a packet to the
+//     completion thread, which hands it to the JS thread (op_packet).
+// A packet's result is read with WSAGetOverlappedResult, which turns the
+// NTSTATUS in the OVERLAPPED into the WSA code the stack means (10061 for a
+// refused connect, not ERROR_CONNECTION_REFUSED).
+#include <algorithm>
+#include <climits>
+#include <cstring>
+
+#include "win.h"
+
+namespace sys {
+
+WinOp::~WinOp() {
+  if (accept_socket != INVALID_SOCKET) closesocket(accept_socket);
+  // The wait fired already (its packet is why we are here): this only frees
+  // it, and does not block if the callback is still returning.
+  if (wait != nullptr) UnregisterWait(wait);
+  if (event != nullptr) CloseHandle(event);
+}
+
+namespace {
+
+// A single WSABUF holds at most a ULONG; keep to INT_MAX like send(2) does.
+ULONG clamp_length(size_t length) {
+  return static_cast<ULONG>(std::min<size_t>(length, INT_MAX));
+}
+
+void op_free(WinOp* op) {
+  Socket* socket = op->socket;
+  delete op;
+  if (socket != nullptr) socket_unref(socket);
+}
+
+// done() has been called: free now unless a packet is still owed.
+void release(WinOp* op) {
+  const uint32_t before = op->state.fetch_or(WinOp::kReleased);
+  if (before & WinOp::kArrived) op_free(op);
+}
+
+void list(Socket* socket, WinOp* op) {
+  op->next = socket->pending;
+  op->prev = nullptr;
+  if (socket->pending != nullptr) socket->pending->prev = op;
+  socket->pending = op;
+  op->listed = true;
+  loop_track_op(socket->loop, +1);
+}
+
+void unlist(WinOp* op) {
+  if (!op->listed) return;
+  Socket* socket = op->socket;
+  if (op->prev != nullptr) op->prev->next = op->next;
+  else socket->pending = op->next;
+  if (op->next != nullptr) op->next->prev = op->prev;
+  op->prev = op->next = nullptr;
+  op->listed = false;
+  loop_track_op(socket->loop, -1);
+}
+
+// The end of an operation that was submitted: exactly one done().
+void complete(WinOp* op) {
+  unlist(op);
+  if (!op->aborted && !op->teardown) op->socket->last_activity = uv_hrtime();
+  op->done(op);
+  release(op);
+}
+
+void complete_error(WinOp* op, int code, const char* syscall) {
+  op->error = Error{code, syscall};
+  complete(op);
+}
+
+// Before an overlapped call: the packet, if one comes, is owed from now on.
+OVERLAPPED* begin_io(WinOp* op) {
+  memset(&op->io.overlapped, 0, sizeof(op->io.overlapped));
+  op->io.op = op;
+  if (op->event != nullptr) {
+    // emulate_iocp: the low bit keeps the completion off the port the
+    // socket was first associated with; the event is signalled instead.
+    // https://learn.microsoft.com/windows/win32/api/ioapiset/nf-ioapiset-getqueuedcompletionstatus#remarks
+    ResetEvent(op->event);
+    op->io.overlapped.hEvent =
+        reinterpret_cast<HANDLE>(reinterpret_cast<ULONG_PTR>(op->event) | 1);
+  }
+  op->state.store(0);
+  loop_expect_packet(op->socket->loop);
+  return &op->io.overlapped;
+}
+
+// No packet will come after all (failed at once, or skipped on success).
+void no_packet(WinOp* op) {
+  op->socket->loop->outstanding--;
+  op->state.store(WinOp::kArrived);
+}
+
+void finish(WinOp* op, int code, DWORD bytes);
+
+// emulate_iocp: runs on a thread-pool wait thread when the event is
+// signalled, and turns it into the packet the port would have queued. It
+// reads everything it needs before posting: once posted, the op may go.
+VOID CALLBACK post_completion(PVOID context, BOOLEAN) {
+  WinOp* op = static_cast<WinOp*>(context);
+  HANDLE port = op->port;
+  PostQueuedCompletionStatus(port, 0, loop_socket_key(), &op->io.overlapped);
+}
+
+// After an overlapped call: `code` is 0 when it returned success, else
+// WSAGetLastError(). Completes inline unless a packet is now owed.
+void after_call(WinOp* op, int code) {
+  Socket* socket = op->socket;
+  const bool owed = code == WSA_IO_PENDING || (code == 0 && !socket->skip_on_success);
+  if (owed && op->event != nullptr) {
+    if (op->wait != nullptr) {
+      UnregisterWait(op->wait);  // the previous round's, fired already
+      op->wait = nullptr;
+    }
+    op->port = socket->loop->port;
+    if (!RegisterWaitForSingleObject(&op->wait, op->event, post_completion, op, INFINITE,
+                                     WT_EXECUTEINWAITTHREAD | WT_EXECUTEONLYONCE)) {
+      // Nothing would ever report this operation: stop it and wait for it
+      // here, so the OVERLAPPED is ours again before it is freed.
+      op->wait = nullptr;
+      const int failed = static_cast<int>(GetLastError());
+      CancelIoEx(reinterpret_cast<HANDLE>(socket->handle), &op->io.overlapped);
+      DWORD bytes = 0, flags = 0;
+      WSAGetOverlappedResult(socket->handle, &op->io.overlapped, &bytes, TRUE, &flags);
+      no_packet(op);
+      return finish(op, failed, 0);
+    }
+    return;
+  }
+  if (owed) return;  // the port will tell
+  no_packet(op);
+  DWORD bytes = 0;
+  if (code == 0) {
+    DWORD flags = 0;
+    if (!WSAGetOverlappedResult(socket->handle, &op->io.overlapped, &bytes, FALSE, &flags)) {
+      code = WSAGetLastError();
+    }
+  }
+  finish(op, code, bytes);
+}
+
+// --- extension functions -----------------------------------------------------
+
+template <typename Fn>
+int extension(SOCKET handle, GUID guid, Fn* out) {
+  if (*out != nullptr) return 0;
+  DWORD returned = 0;
+  if (WSAIoctl(handle, SIO_GET_EXTENSION_FUNCTION_POINTER, &guid, sizeof(guid), out, sizeof(*out),
+               &returned, nullptr, nullptr) != 0) {
+    *out = nullptr;
+    return WSAGetLastError();
+  }
+  return 0;
+}
+
+int accept_functions(Socket* socket) {
+  int code = extension(socket->handle, WSAID_ACCEPTEX, &socket->accept_ex);
+  if (code == 0) {
+    code = extension(socket->handle, WSAID_GETACCEPTEXSOCKADDRS, &socket->get_accept_ex_sockaddrs);
+  }
+  return code;
+}
+
+// --- starting each kind ------------------------------------------------------
+
+void start_accept(WinOp* op) {
+  Socket* socket = op->socket;
+  int code = accept_functions(socket);
+  if (code != 0) return complete_error(op, code, "WSAIoctl");
+  // AcceptEx takes the socket the connection will become, made in advance
+  // with the listener's family, type and protocol.
+  op->accept_socket = WSASocketW(socket->family, socket->type, socket->protocol, nullptr, 0,
+                                 WSA_FLAG_OVERLAPPED | WSA_FLAG_NO_HANDLE_INHERIT);
+  if (op->accept_socket == INVALID_SOCKET) {
+    return complete_error(op, WSAGetLastError(), "WSASocketW");
+  }
+  DWORD received = 0;
+  OVERLAPPED* overlapped = begin_io(op);
+  // No data is received with the connection (length 0): accept completes as
+  // soon as the handshake does, as accept(2) does.
+  BOOL done = socket->accept_ex(socket->handle, op->accept_socket, op->accept_buffer, 0,
+                                kAcceptAddressSize, kAcceptAddressSize, &received, overlapped);
+  after_call(op, done ? 0 : WSAGetLastError());
+}
+
+void start_connect(WinOp* op) {
+  Socket* socket = op->socket;
+  if (socket->type != SOCK_STREAM || socket->family == AF_UNIX) {
+    // Datagram "connect" only sets the default peer: it never waits. An
+    // AF_UNIX connect is local and ConnectEx does not serve that family.
+    int rc = ::connect(socket->handle, reinterpret_cast<const sockaddr*>(op->address.storage),
+                       op->address.length);
+    if (rc != 0) return complete_error(op, WSAGetLastError(), "connect");
+    socket->bound = true;
+    return complete(op);
+  }
+  int code = extension(socket->handle, WSAID_CONNECTEX, &socket->connect_ex);
+  if (code != 0) return complete_error(op, code, "WSAIoctl");
+  if (!socket->bound) {
+    // ConnectEx refuses an unbound socket (WSAEINVAL), where connect() would
+    // bind it implicitly: bind to the family's wildcard, any port, first.
+    Address any = address_any(socket->family);
+    if (::bind(socket->handle, reinterpret_cast<const sockaddr*>(any.storage), any.length) != 0) {
+      code = WSAGetLastError();
+      if (code != WSAEINVAL) return complete_error(op, code, "bind");  // EINVAL: bound already
+    }
+    socket->bound = true;
+  }
+  OVERLAPPED* overlapped = begin_io(op);
+  BOOL done = socket->connect_ex(socket->handle,
+                                 reinterpret_cast<const sockaddr*>(op->address.storage),
+                                 op->address.length, nullptr, 0, nullptr, overlapped);
+  after_call(op, done ? 0 : WSAGetLastError());
+}
+
+void start_send(WinOp* op) {
+  Socket* socket = op->socket;
+  op->wsabuf.buf = const_cast<char*>(op->data) + op->progress;
+  op->wsabuf.len = clamp_length(op->length - op->progress);
+  DWORD sent = 0;
+  OVERLAPPED* overlapped = begin_io(op);
+  int rc;
+  if (op->kind == OpKind::SendTo) {
+    rc = WSASendTo(socket->handle, &op->wsabuf, 1, &sent, static_cast<DWORD>(op->flags),
+                   reinterpret_cast<const sockaddr*>(op->address.storage), op->address.length,
+                   overlapped, nullptr);
+  } else {
+    rc = WSASend(socket->handle, &op->wsabuf, 1, &sent, static_cast<DWORD>(op->flags), overlapped,
+                 nullptr);
+  }
+  after_call(op, rc == 0 ? 0 : WSAGetLastError());
+}
+
+bool wait_all(const WinOp* op) {
+  return (op->flags & MSG_WAITALL) && !(op->flags & MSG_PEEK) && op->socket->type == SOCK_STREAM;
+}
+
+// Urgent data is read now or never, as on POSIX: from the byte the
+// UrgentWait already took, else with a non-blocking recv(MSG_OOB) whose
+// "nothing urgent" (WSAEWOULDBLOCK) is the stack's own answer.
+void recv_urgent_now(WinOp* op) {
+  Socket* socket = op->socket;
+  if (socket->has_urgent) {
+    op->buffer.assign(1, socket->urgent_byte);
+    op->transferred = op->length > 0 ? 1 : 0;
+    op->received = op->buffer.data();
+    if (!(op->flags & MSG_PEEK) && op->transferred > 0) socket->has_urgent = false;
+    return complete(op);
+  }
+  op->buffer.resize(std::max<size_t>(1, std::min<size_t>(op->length, INT_MAX)));
+  u_long on = 1, off = 0;
+  if (ioctlsocket(socket->handle, FIONBIO, &on) != 0) {
+    return complete_error(op, WSAGetLastError(), "ioctlsocket");
+  }
+  int got = ::recv(socket->handle, op->buffer.data(), static_cast<int>(clamp_length(op->length)),
+                   op->flags & ~MSG_WAITALL);
+  const int code = got < 0 ? WSAGetLastError() : 0;
+  ioctlsocket(socket->handle, FIONBIO, &off);  // back to blocking for the sync calls
+  if (got < 0) return complete_error(op, code, "recv");
+  op->transferred = static_cast<size_t>(got);
+  op->received = op->buffer.data();
+  complete(op);
+}
+
+void start_recv(WinOp* op) {
+  Socket* socket = op->socket;
+  if (op->buffer.empty()) op->buffer.resize(std::max<size_t>(1, clamp_length(op->length)));
+  op->wsabuf.buf = op->buffer.data() + op->progress;
+  op->wsabuf.len = clamp_length(op->length - op->progress);
+  // MSG_WAITALL is honoured here by gathering (overlapped Winsock does not
+  // promise it, and refuses it on datagram sockets).
+  op->io_flags = static_cast<DWORD>(op->flags & ~MSG_WAITALL);
+  DWORD received = 0;
+  OVERLAPPED* overlapped = begin_io(op);
+  int rc;
+  if (op->kind == OpKind::RecvFrom) {
+    op->from_length = sizeof(op->address.storage);
+    rc = WSARecvFrom(socket->handle, &op->wsabuf, 1, &received, &op->io_flags,
+                     reinterpret_cast<sockaddr*>(op->address.storage), &op->from_length,
+                     overlapped, nullptr);
+  } else {
+    rc = WSARecv(socket->handle, &op->wsabuf, 1, &received, &op->io_flags, overlapped, nullptr);
+  }
+  after_call(op, rc == 0 ? 0 : WSAGetLastError());
+}
+
+// Urgent data is signalled by an overlapped WSARecv(MSG_OOB) that completes
+// when some arrives. It consumes the byte, which the socket keeps for the
+// next recv with MSG_OOB.
+void start_urgent_wait(WinOp* op) {
+  Socket* socket = op->socket;
+  if (socket->has_urgent) return complete(op);
+  op->buffer.resize(1);
+  op->wsabuf.buf = op->buffer.data();
+  op->wsabuf.len = 1;
+  op->io_flags = MSG_OOB;
+  DWORD received = 0;
+  OVERLAPPED* overlapped = begin_io(op);
+  int rc = WSARecv(socket->handle, &op->wsabuf, 1, &received, &op->io_flags, overlapped, nullptr);
+  after_call(op, rc == 0 ? 0 : WSAGetLastError());
+}
+
+void start(WinOp* op) {
+  switch (op->kind) {
+    case OpKind::Accept: return start_accept(op);
+    case OpKind::Connect: return start_connect(op);
+    case OpKind::Send:
+    case OpKind::SendTo: return start_send(op);
+    case OpKind::Recv:
+      if (op->flags & MSG_OOB) return recv_urgent_now(op);
+      return start_recv(op);
+    case OpKind::RecvFrom: return start_recv(op);
+    case OpKind::UrgentWait: return start_urgent_wait(op);
+  }
+  complete_error(op, WSAEOPNOTSUPP, "op_submit");
+}
+
+// --- results -----------------------------------------------------------------
+
+void finish_accept(WinOp* op, int code) {
+  Socket* socket = op->socket;
+  if (code == WSAECONNRESET || code == ERROR_NETNAME_DELETED) {
+    // The peer gave up while waiting in the backlog: not the listener's
+    // failure, wait for the next connection (as libuv and the POSIX side do).
+    closesocket(op->accept_socket);
+    op->accept_socket = INVALID_SOCKET;
+    if (!op->cancel_requested) return start_accept(op);
+    op->aborted = true;
+    return complete(op);
+  }
+  if (code != 0) {
+    if (op->cancel_requested) {
+      op->aborted = true;
+      return complete(op);
+    }
+    return complete_error(op, code, "AcceptEx");
+  }
+  // Until this, the accepted socket has no properties of its own:
+  // getpeername, shutdown and setsockopt fail on it.
+  // https://learn.microsoft.com/windows/win32/api/mswsock/nf-mswsock-acceptex#remarks
+  if (setsockopt(op->accept_socket, SOL_SOCKET, SO_UPDATE_ACCEPT_CONTEXT,
+                 reinterpret_cast<const char*>(&socket->handle), sizeof(socket->handle)) != 0) {
+    return complete_error(op, WSAGetLastError(), "setsockopt");
+  }
+  sockaddr* local = nullptr;
+  sockaddr* remote = nullptr;
+  INT local_length = 0, remote_length = 0;
+  socket->get_accept_ex_sockaddrs(op->accept_buffer, 0, kAcceptAddressSize, kAcceptAddressSize,
+                                  &local, &local_length, &remote, &remote_length);
+  if (remote != nullptr && remote_length > 0) {
+    const int length = std::min<int>(remote_length, sizeof(op->address.storage));
+    memcpy(op->address.storage, remote, static_cast<size_t>(length));
+    op->address.length = length;
+  }
+  Error error;
+  SOCKET handle = op->accept_socket;
+  op->accept_socket = INVALID_SOCKET;  // socket_wrap owns it now, or closed it
+  Socket* accepted = socket_wrap(socket->loop, handle, socket->family, socket->type,
+                                 socket->protocol, &error);
+  if (accepted == nullptr) return complete_error(op, error.code, error.syscall);
+  accepted->bound = true;
+  accepted->accept_ex = socket->accept_ex;
+  accepted->get_accept_ex_sockaddrs = socket->get_accept_ex_sockaddrs;
+  op->accepted = accepted;
+  complete(op);
+}
+
+void finish_connect(WinOp* op, int code) {
+  if (code != 0) {
+    if (op->cancel_requested) {
+      op->aborted = true;
+      return complete(op);
+    }
+    return complete_error(op, code, "ConnectEx");
+  }
+  // Likewise for ConnectEx: getpeername, shutdown and SO_* need it.
+  if (setsockopt(op->socket->handle, SOL_SOCKET, SO_UPDATE_CONNECT_CONTEXT, nullptr, 0) != 0) {
+    return complete_error(op, WSAGetLastError(), "setsockopt");
+  }
+  complete(op);
+}
+
+void finish_send(WinOp* op, int code, DWORD bytes) {
+  op->progress += bytes;
+  if (code == 0 && op->socket->type == SOCK_STREAM && op->progress < op->length && bytes > 0) {
+    // A partial send on a stream: send the rest, the op ends when all went.
+    if (!op->cancel_requested) return start_send(op);
+    op->aborted = true;
+    return complete(op);
+  }
+  op->transferred = op->progress;
+  if (code != 0) {
+    if (op->cancel_requested) {
+      op->aborted = true;
+      return complete(op);
+    }
+    return complete_error(op, code, op->kind == OpKind::SendTo ? "WSASendTo" : "WSASend");
+  }
+  complete(op);
+}
+
+void finish_recv(WinOp* op, int code, DWORD bytes) {
+  const bool datagram = op->socket->type != SOCK_STREAM;
+  if (code == WSAEMSGSIZE && datagram) {
+    // The datagram was longer than the buffer: what fit is delivered.
+    // RecvFrom says so; a plain Recv truncates silently, as recv(2) does.
+    if (op->kind == OpKind::RecvFrom) op->truncated = true;
+    code = 0;
+    if (bytes == 0) bytes = op->wsabuf.len;
+  }
+  op->progress += bytes;
+  if (code == 0 && bytes > 0 && wait_all(op) && op->progress < op->length) {
+    if (!op->cancel_requested) return start_recv(op);
+  }
+  if (op->kind == OpKind::RecvFrom) op->address.length = code == 0 ? op->from_length : 0;
+  if (code != 0 && op->progress == 0) {
+    if (op->cancel_requested) {
+      op->aborted = true;
+      return complete(op);
+    }
+    return complete_error(op, code, op->kind == OpKind::RecvFrom ? "WSARecvFrom" : "WSARecv");
+  }
+  // With MSG_WAITALL, what arrived before an error is delivered; the error
+  // comes with the next recv. Likewise after a cancel: bytes are never lost.
+  op->transferred = op->progress;
+  op->received = op->buffer.data();
+  complete(op);
+}
+
+void finish_urgent_wait(WinOp* op, int code, DWORD bytes) {
+  if (code == 0 && bytes > 0) {
+    op->socket->has_urgent = true;
+    op->socket->urgent_byte = op->buffer[0];
+    return complete(op);
+  }
+  if (op->cancel_requested) {
+    op->aborted = true;
+    return complete(op);
+  }
+  if (code == 0) {
+    // The stream ended: no urgent data can come any more. The op stays
+    // pending with no I/O (nothing is owed) until it is cancelled or the
+    // socket closes, as a POSIX urgent poll on a finished stream would.
+    return;
+  }
+  complete_error(op, code, "WSARecv");
+}
+
+void finish(WinOp* op, int code, DWORD bytes) {
+  switch (op->kind) {
+    case OpKind::Accept: return finish_accept(op, code);
+    case OpKind::Connect: return finish_connect(op, code);
+    case OpKind::Send:
+    case OpKind::SendTo: return finish_send(op, code, bytes);
+    case OpKind::Recv:
+    case OpKind::RecvFrom: return finish_recv(op, code, bytes);
+    case OpKind::UrgentWait: return finish_urgent_wait(op, code, bytes);
+  }
+}
+
+}  // namespace
+
+Op* op_new(OpKind kind) { return new WinOp(kind); }
+
+void op_submit(Socket* socket, Op* base) {
+  WinOp* op = static_cast<WinOp*>(base);
+  if (socket == nullptr || socket->closed || socket->loop->closing) {
+    op->aborted = true;
+    op->teardown = socket != nullptr && socket->loop->closing;
+    op->done(op);
+    delete op;
+    return;
+  }
+  op->socket = socket;
+  socket->refs++;
+  list(socket, op);
+  if (socket->emulate_iocp) {
+    // Auto-reset, so one signal is one wake-up of the registered wait.
+    op->event = CreateEventW(nullptr, FALSE, FALSE, nullptr);
+    if (op->event == nullptr) return complete_error(op, static_cast<int>(GetLastError()), "CreateEventW");
+  }
+  start(op);
+}
+
+void op_cancel(Socket* socket, Op* base) {
+  WinOp* op = static_cast<WinOp*>(base);
+  if (socket == nullptr || op == nullptr || !op->listed || op->socket != socket) return;
+  op->cancel_requested = true;
+  if (op->state.load() & WinOp::kArrived) {
+    // Parked with no I/O (an UrgentWait on an ended stream): abort it now.
+    op->aborted = true;
+    return complete(op);
+  }
+  // The packet comes either way: aborted (995) if the cancel took, or with
+  // the result if the operation had finished first (ERROR_NOT_FOUND here).
+  CancelIoEx(reinterpret_cast<HANDLE>(socket->handle), &op->io.overlapped);
+  if (op->kind == OpKind::UrgentWait) {
+    // Waiting for urgent data has no result to lose, and lib/ stops the
+    // wait right before detach(), which must then find nothing pending:
+    // end it now. Its packet only frees it (and keeps a byte it took).
+    op->aborted = true;
+    complete(op);
+  }
+}
+
+void op_packet(WinOp* op) {
+  const uint32_t before = op->state.fetch_or(WinOp::kArrived);
+  if (before & WinOp::kReleased) {
+    // Completed as aborted by socket_close already: this packet (995, or
+    // whatever Wine reports after a close) only frees the memory. An
+    // UrgentWait ended by op_cancel may still have taken the urgent byte
+    // just before: it is kept for the next recv with MSG_OOB.
+    Socket* socket = op->socket;
+    if (op->kind == OpKind::UrgentWait && !socket->closed && op->io.overlapped.Internal == 0 &&
+        op->io.overlapped.InternalHigh > 0) {
+      socket->has_urgent = true;
+      socket->urgent_byte = op->buffer[0];
+    }
+    op_free(op);
+    return;
+  }
+  DWORD bytes = 0, flags = 0;
+  int code = 0;
+  if (!WSAGetOverlappedResult(op->socket->handle, &op->io.overlapped, &bytes, FALSE, &flags)) {
+    code = WSAGetLastError();
+  }
+  finish(op, code, bytes);
+}
+
+void op_packet_discard(WinOp* op) {
+  const uint32_t before = op->state.fetch_or(WinOp::kArrived);
+  if (before & WinOp::kReleased) op_free(op);
+  // Else the op is still listed on its socket: loop_close aborts it, and
+  // its release then frees it (the packet has arrived).
+}
+
+void socket_abort_all(Socket* socket, bool teardown) {
+  socket->refs++;  // done() may drop the last other reference
+  while (socket->pending != nullptr) {
+    WinOp* op = socket->pending;
+    unlist(op);
+    op->aborted = true;
+    op->teardown = teardown;
+    op->done(op);
+    release(op);
+  }
+  socket_unref(socket);
+}
+
+bool socket_has_pending(const Socket* socket) { return socket->pending != nullptr; }
+
+}  // namespace sys

@@ -1,0 +1,288 @@
+// Socket lifetime and the synchronous calls of the Windows backend.
+#include <climits>
+#include <cstring>
+
+#include "win.h"
+
+namespace sys {
+
+namespace {
+
+Error last_error(const char* syscall) { return Error{WSAGetLastError(), syscall}; }
+
+Error result(int rc, const char* syscall) { return rc == 0 ? ok() : last_error(syscall); }
+
+void link(Loop* loop, Socket* socket) {
+  socket->next = loop->sockets;
+  if (loop->sockets != nullptr) loop->sockets->prev = socket;
+  loop->sockets = socket;
+}
+
+void unlink(Socket* socket) {
+  Loop* loop = socket->loop;
+  if (socket->prev != nullptr) socket->prev->next = socket->next;
+  else if (loop->sockets == socket) loop->sockets = socket->next;
+  if (socket->next != nullptr) socket->next->prev = socket->prev;
+  socket->prev = socket->next = nullptr;
+}
+
+// Skipping the port on success is only safe on a base provider that hands
+// out real kernel (IFS) handles: a layered provider (LSP) without them may
+// complete through the port anyway, and the operation would complete twice.
+// libuv makes the same check (src/win/winsock.c, uv__tcp_set_socket).
+bool is_ifs_provider(SOCKET handle) {
+  WSAPROTOCOL_INFOW info{};
+  int length = sizeof(info);
+  if (getsockopt(handle, SOL_SOCKET, SO_PROTOCOL_INFOW, reinterpret_cast<char*>(&info),
+                 &length) != 0) {
+    return false;
+  }
+  return (info.dwServiceFlags1 & XP1_IFS_HANDLES) != 0;
+}
+
+}  // namespace
+
+Socket* socket_wrap(Loop* loop, SOCKET handle, int family, int type, int protocol, Error* error,
+                    bool adopted) {
+  // A handle is associated with one completion port for its whole life.
+  bool emulate = false;
+  if (CreateIoCompletionPort(reinterpret_cast<HANDLE>(handle), loop->port, loop_socket_key(), 0) ==
+      nullptr) {
+    const DWORD code = GetLastError();
+    // An adopted duplicate whose socket already belongs to the detaching
+    // environment's port: completions come through events instead.
+    if (adopted && code == ERROR_INVALID_PARAMETER) {
+      emulate = true;
+    } else {
+      *error = Error{static_cast<int>(code), "CreateIoCompletionPort"};
+      closesocket(handle);
+      return nullptr;
+    }
+  }
+  auto* socket = new Socket;
+  socket->loop = loop;
+  socket->handle = handle;
+  socket->family = family;
+  socket->type = type;
+  socket->protocol = protocol;
+  socket->last_activity = uv_hrtime();
+  socket->emulate_iocp = emulate;
+  // An operation that succeeds at once then completes inline, without a
+  // round trip through the port and the thread; and the kernel does not set
+  // the handle's event on each completion (nobody waits on it).
+  // https://learn.microsoft.com/windows/win32/api/winbase/nf-winbase-setfilecompletionnotificationmodes
+  if (!emulate && is_ifs_provider(handle)) {
+    socket->skip_on_success =
+        SetFileCompletionNotificationModes(reinterpret_cast<HANDLE>(handle),
+                                           FILE_SKIP_COMPLETION_PORT_ON_SUCCESS |
+                                               FILE_SKIP_SET_EVENT_ON_HANDLE) != FALSE;
+  }
+  link(loop, socket);
+  return socket;
+}
+
+void socket_unref(Socket* socket) {
+  if (--socket->refs == 0) delete socket;
+}
+
+void socket_close_all(Loop* loop) {
+  while (loop->sockets != nullptr) socket_close(loop->sockets);
+}
+
+Socket* socket_open(Loop* loop, int family, int type, int protocol, Error* error) {
+  SOCKET handle = WSASocketW(family, type, protocol, nullptr, 0,
+                             WSA_FLAG_OVERLAPPED | WSA_FLAG_NO_HANDLE_INHERIT);
+  if (handle == INVALID_SOCKET) {
+    *error = last_error("WSASocketW");
+    return nullptr;
+  }
+  return socket_wrap(loop, handle, family, type, protocol, error);
+}
+
+Socket* socket_adopt(Loop* loop, const std::vector<uint8_t>& transfer, Error* error) {
+  WSAPROTOCOL_INFOW info{};
+  if (transfer.size() != sizeof(info)) {
+    *error = Error{WSAEINVAL, "WSASocketW"};
+    return nullptr;
+  }
+  memcpy(&info, transfer.data(), sizeof(info));
+  // The duplicate WSADuplicateSocketW made for this process becomes a socket
+  // of its own: a new handle that can join this loop's completion port.
+  SOCKET handle = WSASocketW(FROM_PROTOCOL_INFO, FROM_PROTOCOL_INFO, FROM_PROTOCOL_INFO, &info, 0,
+                             WSA_FLAG_OVERLAPPED | WSA_FLAG_NO_HANDLE_INHERIT);
+  if (handle == INVALID_SOCKET) {
+    *error = last_error("WSASocketW");
+    return nullptr;
+  }
+  Socket* socket = socket_wrap(loop, handle, info.iAddressFamily, info.iSocketType,
+                               info.iProtocol, error, true);
+  if (socket != nullptr) {
+    sockaddr_storage local{};
+    int length = sizeof(local);
+    socket->bound = getsockname(handle, reinterpret_cast<sockaddr*>(&local), &length) == 0;
+  }
+  return socket;
+}
+
+int64_t socket_handle(const Socket* socket) {
+  return socket->closed ? -1 : static_cast<int64_t>(socket->handle);
+}
+int socket_family(const Socket* socket) { return socket->family; }
+int socket_type(const Socket* socket) { return socket->type; }
+AddressKind socket_address_kind(const Socket* socket) {
+  switch (socket->family) {
+    case AF_INET: return AddressKind::Inet;
+    case AF_INET6: return AddressKind::Inet6;
+    case AF_UNIX: return AddressKind::Unix;
+    default: return AddressKind::Other;
+  }
+}
+uint64_t socket_last_activity(const Socket* socket) { return socket->last_activity; }
+
+void socket_close(Socket* socket) {
+  if (socket == nullptr || socket->closed) return;
+  socket->closed = true;
+  unlink(socket);
+  // Cancel first so every pending operation's packet is on its way, then
+  // close. The packets arrive later (995, or on Wine 0x8000000A); the
+  // operations were completed here as aborted and those packets only free them.
+  CancelIoEx(reinterpret_cast<HANDLE>(socket->handle), nullptr);  // ERROR_NOT_FOUND: none
+  closesocket(socket->handle);
+  socket_abort_all(socket, socket->loop->closing);
+  socket_unref(socket);  // the reference for being open
+}
+
+Error socket_detach(Socket* socket, std::vector<uint8_t>* transfer) {
+  if (socket->closed) return Error{WSAENOTSOCK, "WSADuplicateSocketW"};
+  if (socket_has_pending(socket)) return Error{ERROR_BUSY, "WSADuplicateSocketW"};
+  // A handle stays associated with the completion port it joined, so the
+  // adopting environment needs a handle of its own: a duplicate for this
+  // process, described by the WSAPROTOCOL_INFOW that socket_adopt reads.
+  WSAPROTOCOL_INFOW info{};
+  if (WSADuplicateSocketW(socket->handle, GetCurrentProcessId(), &info) != 0) {
+    return last_error("WSADuplicateSocketW");
+  }
+  transfer->resize(sizeof(info));
+  memcpy(transfer->data(), &info, sizeof(info));
+  socket->closed = true;
+  unlink(socket);
+  // The stack keeps the socket while the duplicate is open.
+  closesocket(socket->handle);
+  socket_unref(socket);
+  return ok();
+}
+
+Error socket_bind(Socket* socket, const Address& address) {
+  int rc = ::bind(socket->handle, reinterpret_cast<const sockaddr*>(address.storage),
+                  address.length);
+  if (rc == 0) socket->bound = true;
+  return result(rc, "bind");
+}
+
+Error socket_listen(Socket* socket, int backlog) {
+  return result(::listen(socket->handle, backlog), "listen");
+}
+
+Error socket_shutdown(Socket* socket, int how) {
+  static const int hows[] = {SD_RECEIVE, SD_SEND, SD_BOTH};
+  if (how < 0 || how > 2) return Error{WSAEINVAL, "shutdown"};
+  return result(::shutdown(socket->handle, hows[how]), "shutdown");
+}
+
+Error socket_local_address(Socket* socket, Address* out) {
+  int length = sizeof(out->storage);
+  int rc = getsockname(socket->handle, reinterpret_cast<sockaddr*>(out->storage), &length);
+  out->length = rc == 0 ? length : 0;
+  return result(rc, "getsockname");
+}
+
+Error socket_remote_address(Socket* socket, Address* out) {
+  int length = sizeof(out->storage);
+  int rc = getpeername(socket->handle, reinterpret_cast<sockaddr*>(out->storage), &length);
+  out->length = rc == 0 ? length : 0;
+  return result(rc, "getpeername");
+}
+
+Error socket_set_option(Socket* socket, int level, int name, const void* value, size_t length) {
+  if (length > static_cast<size_t>(INT_MAX)) return Error{WSAEINVAL, "setsockopt"};
+  return result(setsockopt(socket->handle, level, name, static_cast<const char*>(value),
+                           static_cast<int>(length)),
+                "setsockopt");
+}
+
+Error socket_get_option(Socket* socket, int level, int name, void* value, size_t* length) {
+  if (*length > static_cast<size_t>(INT_MAX)) return Error{WSAEINVAL, "getsockopt"};
+  // Winsock writes a single byte for some BOOL options (and Wine for more):
+  // the rest of the int must already be zero.
+  memset(value, 0, *length);
+  int size = static_cast<int>(*length);
+  int rc = getsockopt(socket->handle, level, name, static_cast<char*>(value), &size);
+  if (rc == 0) *length = static_cast<size_t>(size);
+  return result(rc, "getsockopt");
+}
+
+Error socket_bytes_available(Socket* socket, uint64_t* out) {
+  u_long count = 0;
+  int rc = ioctlsocket(socket->handle, FIONREAD, &count);
+  *out = rc == 0 ? count : 0;
+  return result(rc, "ioctlsocket");
+}
+
+Error socket_at_mark(Socket* socket, bool* out) {
+  // Reported as the stack answers it (Windows: TRUE when no urgent data is
+  // waiting to be read inline; Wine answers differently, see the Wine notes).
+  u_long mark = 0;
+  int rc = ioctlsocket(socket->handle, SIOCATMARK, &mark);
+  *out = rc == 0 && mark != 0;
+  return result(rc, "ioctlsocket");
+}
+
+Error socket_set_keepalive(Socket* socket, bool enable, int idle_ms, int interval_ms, int count) {
+  BOOL on = enable ? TRUE : FALSE;
+  if (setsockopt(socket->handle, SOL_SOCKET, SO_KEEPALIVE, reinterpret_cast<const char*>(&on),
+                 sizeof(on)) != 0) {
+    return last_error("setsockopt");
+  }
+  if (!enable) return ok();
+  if (idle_ms >= 0 || interval_ms >= 0) {
+    // SIO_KEEPALIVE_VALS sets both times at once (milliseconds). One left
+    // out keeps its current value where the stack tells it (TCP_KEEPIDLE,
+    // TCP_KEEPINTVL in seconds, Windows 10 1709+), else the documented
+    // defaults: 2 hours idle, 1 second between probes.
+    // https://learn.microsoft.com/windows/win32/winsock/sio-keepalive-vals
+    auto current = [&](int option, ULONG fallback) -> ULONG {
+      DWORD seconds = 0;
+      int size = sizeof(seconds);
+      if (getsockopt(socket->handle, IPPROTO_TCP, option, reinterpret_cast<char*>(&seconds),
+                     &size) == 0 && seconds > 0) {
+        return seconds * 1000;
+      }
+      return fallback;
+    };
+    tcp_keepalive values{};
+    values.onoff = 1;
+    values.keepalivetime = idle_ms >= 0 ? static_cast<ULONG>(idle_ms > 0 ? idle_ms : 1)
+                                        : current(TCP_KEEPIDLE, 7200000);
+    values.keepaliveinterval = interval_ms >= 0
+                                   ? static_cast<ULONG>(interval_ms > 0 ? interval_ms : 1)
+                                   : current(TCP_KEEPINTVL, 1000);
+    DWORD returned = 0;
+    if (WSAIoctl(socket->handle, SIO_KEEPALIVE_VALS, &values, sizeof(values), nullptr, 0,
+                 &returned, nullptr, nullptr) != 0) {
+      return last_error("WSAIoctl");
+    }
+  }
+  if (count >= 0) {
+    DWORD probes = static_cast<DWORD>(count);
+    if (setsockopt(socket->handle, IPPROTO_TCP, TCP_KEEPCNT, reinterpret_cast<const char*>(&probes),
+                   sizeof(probes)) != 0) {
+      const int code = WSAGetLastError();
+      // Windows before 10 1703 and Wine have no TCP_KEEPCNT (the count is
+      // then fixed by the system: 10 probes); that one failure is not an error.
+      if (code != WSAENOPROTOOPT) return Error{code, "setsockopt"};
+    }
+  }
+  return ok();
+}
+
+}  // namespace sys

@@ -1,0 +1,154 @@
+// Shared definitions of the Windows backend (native/win/*.cc only).
+//
+// Ownership in one paragraph. Every overlapped call has an OVERLAPPED that
+// Windows may write until the completion packet for it has been dequeued, so
+// the memory around it (the WinOp) lives until two things have both happened:
+// the packet has arrived (or none was ever expected: failed at once, or
+// succeeded inline under FILE_SKIP_COMPLETION_PORT_ON_SUCCESS) and the
+// operation has been released (done() was called, normally or as an abort
+// from socket_close). Whichever of the two comes second frees it. The bits
+// are atomic because in one case the second can happen off the JS thread:
+// when the environment tears down, the completion thread frees packets of
+// already-aborted operations itself. Each WinOp holds a reference on its
+// Socket, so a closed Socket also stays until its last packet has arrived.
+#pragma once
+
+#include "winsock.h"
+
+#include <uv.h>
+
+#include <atomic>
+#include <cstdint>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "../sys.h"
+
+namespace sys {
+
+struct WinOp;
+
+struct Loop {
+  napi_env env = nullptr;
+  LoopHooks hooks;
+  HANDLE port = nullptr;    // the completion port of this environment
+  HANDLE thread = nullptr;  // blocks in GetQueuedCompletionStatusEx
+  // The thread hands batches to the JS thread through this. It may only be
+  // used while `tsfn_alive` (under tsfn_mutex): Node deletes a threadsafe
+  // function in its own environment cleanup hook, whatever threads still hold it.
+  napi_threadsafe_function tsfn = nullptr;
+  std::mutex tsfn_mutex;
+  bool tsfn_alive = false;
+  bool tsfn_referenced = false;  // JS thread: ref'd while operations wait
+  // Packets the port still owes us (submitted, not yet dequeued). The thread
+  // stops only when this reaches zero after the stop sentinel, so no
+  // OVERLAPPED is ever freed while the kernel may still write it.
+  std::atomic<long> outstanding{0};
+  long pending_ops = 0;  // JS thread: operations not completed yet (keeps Node alive)
+  // Every open socket (JS thread), so loop_close can close them.
+  Socket* sockets = nullptr;
+  bool closing = false;
+  bool thread_stopped = false;
+  void (*finished)(void*) = nullptr;
+  void* finished_context = nullptr;
+};
+
+struct Socket {
+  Loop* loop = nullptr;
+  SOCKET handle = INVALID_SOCKET;
+  int family = 0;
+  int type = 0;
+  int protocol = 0;
+  // Whether SetFileCompletionNotificationModes took: if not, an operation
+  // that succeeds at once still queues a packet and must be left to it.
+  bool skip_on_success = false;
+  // A socket adopted from another environment: its handle is a duplicate of
+  // one already associated with that environment's port (association is
+  // per file object, so CreateIoCompletionPort refuses a second port). Its
+  // operations then signal an event instead, and a wait posts the packet to
+  // our port, as libuv does for such sockets (UV_HANDLE_EMULATE_IOCP).
+  bool emulate_iocp = false;
+  bool closed = false;
+  bool bound = false;  // ConnectEx needs a bound socket
+  // One reference for being open, one per WinOp alive on it.
+  std::atomic<long> refs{1};
+  uint64_t last_activity = 0;
+  // Open sockets of the loop (JS thread).
+  Socket* prev = nullptr;
+  Socket* next = nullptr;
+  // Operations submitted and not completed yet (JS thread).
+  WinOp* pending = nullptr;
+  // An urgent byte the UrgentWait's WSARecv(MSG_OOB) consumed, kept for the
+  // next Recv with MSG_OOB (so recv({ oob: true }) after 'urgent' returns it).
+  bool has_urgent = false;
+  char urgent_byte = 0;
+  // Extension functions, fetched on first use (SIO_GET_EXTENSION_FUNCTION_POINTER).
+  LPFN_ACCEPTEX accept_ex = nullptr;
+  LPFN_GETACCEPTEXSOCKADDRS get_accept_ex_sockaddrs = nullptr;
+  LPFN_CONNECTEX connect_ex = nullptr;
+};
+
+// Room for the two addresses AcceptEx writes: each needs 16 bytes more than
+// the largest address of the transport.
+// https://learn.microsoft.com/windows/win32/api/mswsock/nf-mswsock-acceptex
+constexpr DWORD kAcceptAddressSize = sizeof(Address::storage) + 16;
+
+struct WinOp : Op {
+  explicit WinOp(OpKind k) : Op(k) {}
+  ~WinOp();
+
+  // The OVERLAPPED and a way back from it: a packet carries only its address.
+  struct Io {
+    OVERLAPPED overlapped;
+    WinOp* op;
+  } io{};
+  static constexpr uint32_t kArrived = 1;   // no packet is owed any more
+  static constexpr uint32_t kReleased = 2;  // done() has been called
+  std::atomic<uint32_t> state{kArrived};
+  Socket* socket = nullptr;  // holds a reference from submit to free
+  WinOp* prev = nullptr;     // in socket->pending
+  WinOp* next = nullptr;
+  bool listed = false;
+  bool cancel_requested = false;
+  // Bytes moved so far: a stream send resubmits the rest after a partial
+  // completion, a Recv with MSG_WAITALL gathers until length.
+  size_t progress = 0;
+  // Receive buffer (Recv, RecvFrom, UrgentWait), ours until the op is freed.
+  std::vector<char> buffer;
+  WSABUF wsabuf{};
+  DWORD io_flags = 0;      // WSARecv's in/out flags must outlive the call
+  INT from_length = 0;     // WSARecvFrom's address length, likewise
+  SOCKET accept_socket = INVALID_SOCKET;
+  // emulate_iocp only: the event the OVERLAPPED signals and its wait.
+  HANDLE event = nullptr;
+  HANDLE wait = nullptr;
+  HANDLE port = nullptr;
+  char accept_buffer[2 * kAcceptAddressSize] = {};
+};
+
+// loop.cc
+void loop_track_op(Loop* loop, int delta);  // JS thread: ref/unref while ops wait
+void loop_expect_packet(Loop* loop);
+ULONG_PTR loop_socket_key();
+void wsa_cleanup_once();
+
+// socket.cc
+Socket* socket_wrap(Loop* loop, SOCKET handle, int family, int type, int protocol,
+                    Error* error, bool adopted = false);
+void socket_unref(Socket* socket);
+void socket_close_all(Loop* loop);
+
+// ops.cc
+// A packet dequeued from the port, on the JS thread (batch delivery).
+void op_packet(WinOp* op);
+// A packet dequeued when no JS may run (teardown): frees, calls nothing.
+void op_packet_discard(WinOp* op);
+// socket_close: every pending operation completes now, aborted.
+void socket_abort_all(Socket* socket, bool teardown);
+bool socket_has_pending(const Socket* socket);
+
+// errors.cc
+const char* op_syscall(OpKind kind);
+
+}  // namespace sys

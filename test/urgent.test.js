@@ -1,0 +1,78 @@
+'use strict';
+const assert = require('node:assert/strict');
+const { once } = require('node:events');
+const { SocketError } = require('..');
+const { useSockets } = require('./support/sockets');
+const { itExceptUnderWine } = require('./support/wine');
+
+describe('urgent (out-of-band) data', () => {
+  const { pair } = useSockets();
+
+  async function readAll(socket, total) {
+    const reads = [];
+    let length = 0;
+    while (length < total) {
+      const chunk = await socket.recv();
+      if (chunk.length === 0) break;
+      reads.push(chunk.toString());
+      length += chunk.length;
+    }
+    return reads;
+  }
+
+  it('signals urgent data, reads it out of band, and keeps the stream in order around the mark', async () => {
+    const [client, server] = await pair();
+    const urgent = once(server, 'urgent');
+    await client.send('abc');
+    await client.send('X', { oob: true });
+    await client.send('def');
+    await urgent;
+    assert.equal((await server.recv(1, { oob: true })).toString(), 'X');
+    const reads = await readAll(server, 6);
+    assert.equal(reads.join(''), 'abcdef');
+    assert.equal(reads[0], 'abc', 'the urgent mark must split the reads');
+  });
+
+  it('treats only the last byte of an urgent send as urgent', async () => {
+    const [client, server] = await pair();
+    const urgent = once(server, 'urgent');
+    await client.send('XY', { oob: true });
+    await urgent;
+    assert.equal((await server.recv(1, { oob: true })).toString(), 'Y');
+    assert.equal((await readAll(server, 1)).join(''), 'X');
+  });
+
+  it('delivers the urgent byte inline with SO_OOBINLINE', async () => {
+    const [client, server] = await pair();
+    server.setOption('SO_OOBINLINE', true);
+    const urgent = once(server, 'urgent');
+    await client.send('abc');
+    await client.send('X', { oob: true });
+    await client.send('def');
+    await urgent;
+    assert.equal((await readAll(server, 7)).join(''), 'abcXdef');
+  });
+
+  it('fails recv({ oob }) with the stack\'s own error when nothing urgent waits', async () => {
+    const [client, server] = await pair();
+    await client.send('plain');
+    await assert.rejects(server.recv(1, { oob: true }), (error) => {
+      assert.ok(error instanceof SocketError);
+      assert.ok(['EINVAL', 'EAGAIN'].includes(error.code), `unexpected ${error.code}`);
+      return true;
+    });
+    assert.equal((await readAll(server, 5)).join(''), 'plain');
+  });
+
+  itExceptUnderWine('SIOCATMARK answers inverted (and always TRUE with SO_OOBINLINE)',
+    'reports the read position at the urgent mark with atMark()', async () => {
+      const [client, server] = await pair();
+      const urgent = once(server, 'urgent');
+      await client.send('abc');
+      await client.send('X', { oob: true });
+      await urgent;
+      assert.equal(server.atMark(), false);
+      assert.equal((await server.recv(3)).toString(), 'abc');
+      assert.equal(server.atMark(), true);
+    });
+});
