@@ -4,13 +4,13 @@
 const { Socket, backend, description } = require('..');
 
 const t0 = performance.now();
-function log(who, text) {
+function log(who, call, result = '') {
   const ms = (performance.now() - t0).toFixed(1).padStart(7);
-  console.log(`${ms} ms  ${who.padEnd(8)} ${text}`);
+  console.log(`${ms} ms  ${who.padEnd(7)} ${result ? `${call.padEnd(30)} -> ${result}` : call}`);
 }
 
 function watch(who, socket) {
-  socket.on('state', (next, previous) => log(who, `  state: ${previous} -> ${next}`));
+  socket.on('state', (next, previous) => log(who, `  state: ${previous} => ${next}`));
   return socket;
 }
 
@@ -22,37 +22,37 @@ async function main() {
   console.log(`backend: ${backend} (${description})`);
 
   const server = watch('server', new Socket({ family: 'inet', type: 'stream' }));
-  log('server', `socket()                      -> fd ${server.fd}`);
+  log('server', `socket()`, `fd ${server.fd}`);
   server.bind({ address: '127.0.0.1', port: 0 });
-  log('server', `bind(127.0.0.1:0)             -> ${show(server.localAddress())}`);
+  log('server', `bind(127.0.0.1:0)`, `${show(server.localAddress())}`);
   server.listen(16);
-  log('server', 'listen(16)                    -> ok');
+  log('server', 'listen(16)', 'ok');
 
   const client = watch('client', new Socket());
-  log('client', `socket()                      -> fd ${client.fd}`);
+  log('client', `socket()`, `fd ${client.fd}`);
   const accepting = server.accept();
-  log('server', 'accept()                      -> pending');
+  log('server', 'accept()', 'pending');
   await client.connect(server.localAddress());
-  log('client', `connect(${show(server.localAddress())})   -> connected from ${show(client.localAddress())}`);
+  log('client', `connect(${show(server.localAddress())})`, `connected from ${show(client.localAddress())}`);
   const connection = watch('conn', await accepting);
-  log('server', `accept()                      -> connection from ${show(connection.remoteAddress())}, state ${connection.state}`);
+  log('server', `accept()`, `connection from ${show(connection.remoteAddress())}, state ${connection.state}`);
 
   const sent = await client.send('hello, server');
-  log('client', `send("hello, server")         -> ${sent} bytes`);
+  log('client', `send("hello, server")`, `${sent} bytes`);
   const request = await connection.recv(1024);
-  log('conn', `recv(1024)                    -> "${request}"`);
+  log('conn', `recv(1024)`, `"${request}"`);
   const replied = await connection.send('hello, client');
-  log('conn', `send("hello, client")         -> ${replied} bytes`);
+  log('conn', `send("hello, client")`, `${replied} bytes`);
   const reply = await client.recv(1024);
-  log('client', `recv(1024)                    -> "${reply}"`);
+  log('client', `recv(1024)`, `"${reply}"`);
 
   client.shutdown('send');
-  log('client', `shutdown('send')              -> writable ${client.writable}, readable ${client.readable}`);
+  log('client', `shutdown('send')`, `writable ${client.writable}, readable ${client.readable}`);
   const end = await connection.recv(1024);
-  log('conn', `recv(1024)                    -> ${end.length} bytes: EOF, readable ${connection.readable}`);
+  log('conn', `recv(1024)`, `${end.length} bytes: EOF, readable ${connection.readable}`);
   await connection.send('goodbye');
-  log('conn', 'send("goodbye")               -> the half-closed peer can still read');
-  log('client', `recv(1024)                    -> "${await client.recv(1024)}"`);
+  log('conn', 'send("goodbye")', 'the half-closed peer can still read');
+  log('client', `recv(1024)`, `"${await client.recv(1024)}"`);
 
   connection.close();
   log('conn', 'close()');

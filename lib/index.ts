@@ -9,3 +9,7 @@ export type { OptionName, Linger } from './options';
 export { SocketError, SocketStateError, AbortError } from './errors';
 export { constants, backend, description, underWine } from './constants';
 export * as codec from './codec';
+export { IdleReaper } from './reaper';
+export type { IdleReaperOptions, IdleKind } from './reaper';
+export { Server, createServer } from './server';
+export type { ServerOptions, ConnectionHandler, CloseOptions, WorkerExit } from './server';

@@ -7,6 +7,7 @@ import { AbortError, SocketError } from './errors';
 export interface NativeSocket {
   readonly fd: number;
   readonly lastActivity: number;
+  readonly eof: boolean;
   bind(address: NativeAddress | string): void;
   listen(backlog: number): void;
   accept(cancelId: number): Promise<NativeSocket>;
@@ -17,6 +18,8 @@ export interface NativeSocket {
   recvFrom(size: number, flags: number, cancelId: number):
     Promise<{ data: Buffer; address: NativeAddressOut; truncated: boolean }>;
   waitUrgent(cancelId: number): Promise<void>;
+  startReading(onData: (chunk: Buffer) => void, onEnd: (error?: Error) => void, size?: number): boolean;
+  stopReading(): void;
   cancel(cancelId: number): boolean;
   shutdown(how: number): void;
   close(code?: string): void;

@@ -119,6 +119,12 @@ export class Socket extends EventEmitter {
   #lastActivity = 0;
   #urgentId = 0;
   #urgentRearm = false;
+  #reading = false;
+  #queuedBytes = 0;
+  #needDrain = false;
+
+  /** write() returns false once this many bytes wait to be sent (as Node's streams). */
+  writableHighWaterMark = 64 * 1024;
 
   /** socket(2) / Winsock WSASocketW (overlapped, not inheritable). */
   constructor(options: SocketOptions = {}, native?: NativeSocket, token?: symbol) {
@@ -180,7 +186,9 @@ export class Socket extends EventEmitter {
 
   /** False after EOF or shutdown('receive'). */
   get readable(): boolean {
-    return this.#readable && this.#state !== 'closed';
+    const native = this.#native;
+    if (!this.#readable || native === null) return false;
+    return !(this.#kind === 'stream' && native.eof);
   }
 
   /** False after shutdown('send'). */
@@ -286,19 +294,131 @@ export class Socket extends EventEmitter {
    */
   recv(size: number = DEFAULT_RECV_SIZE, options?: RecvOptions): Promise<Buffer> {
     const native = this.#open('recv');
+    if (this.#reading) throw readingError('recv');
     checkSize(size);
     const flags = flagsOf(options);
     const signal = checkSignal(options?.signal);
     const received = signal === undefined
       ? native.recv(size, flags, 0)
       : this.#cancellable(signal, (id) => native.recv(size, flags, id));
-    return received.then((data) => {
-      if (data.length === 0 && size > 0 && this.#kind === 'stream' && (flags & constants.MSG_PEEK) === 0) {
-        this.#readable = false;
+    // EOF is noted natively (readable reads it): no reaction per recv here.
+    if (!this.#urgentRearm) return received;
+    const rearm = () => this.#watchUrgent();
+    received.then(rearm, rearm);
+    return received;
+  }
+
+  /**
+   * Continuous reading, the fast path: the addon keeps a recv / WSARecv armed
+   * and calls onData(chunk) for each chunk as it completes, with no Promise
+   * per chunk. onEnd() follows EOF (and `readable` turns false), onEnd(error)
+   * a failure; stopReading() and close() end it without a call.
+   */
+  startReading(onData: (chunk: Buffer) => void, onEnd?: (error?: Error) => void, options: { size?: number } = {}): this {
+    const native = this.#open('read');
+    if (typeof onData !== 'function') throw invalidArgType('onData', 'a function', onData);
+    if (onEnd !== undefined && typeof onEnd !== 'function') throw invalidArgType('onEnd', 'a function', onEnd);
+    const size = options.size === undefined ? DEFAULT_RECV_SIZE : checkSize(options.size);
+    if (size === 0) throw outOfRange('options.size', '>= 1', size);
+    if (this.#reading) throw readingError('startReading');
+    this.#reading = true;
+    native.startReading(onData, (error?: Error) => {
+      this.#reading = false;
+      onEnd?.(error);
+    }, size);
+    return this;
+  }
+
+  /** Ends continuous reading; no onData call follows. */
+  stopReading(): this {
+    if (!this.#reading) return this;
+    this.#reading = false;
+    this.#native?.stopReading();
+    return this;
+  }
+
+  /** True between startReading() and its end. */
+  get reading(): boolean {
+    return this.#reading;
+  }
+
+  /**
+   * `for await (const chunk of socket)`: the chunks of continuous reading,
+   * until EOF. Reading pauses while more than 1 MiB waits unconsumed.
+   */
+  async *[Symbol.asyncIterator](): AsyncGenerator<Buffer, void, undefined> {
+    const queue: Buffer[] = [];
+    let queued = 0;
+    let ended = false;
+    let failure: Error | undefined;
+    let wake: (() => void) | null = null;
+    const notify = () => {
+      const resolve = wake;
+      wake = null;
+      resolve?.();
+    };
+    const onData = (chunk: Buffer) => {
+      queue.push(chunk);
+      queued += chunk.length;
+      if (queued > ITERATOR_HIGH_WATER) this.stopReading();
+      notify();
+    };
+    const onEnd = (error?: Error) => {
+      ended = true;
+      failure = error;
+      notify();
+    };
+    this.startReading(onData, onEnd);
+    try {
+      for (;;) {
+        if (queue.length > 0) {
+          const chunk = queue.shift() as Buffer;
+          queued -= chunk.length;
+          if (!this.#reading && !ended && queued <= ITERATOR_HIGH_WATER / 2 && this.#native !== null) {
+            this.startReading(onData, onEnd);
+          }
+          yield chunk;
+          continue;
+        }
+        if (failure) throw failure;
+        if (ended || this.#native === null) return;
+        await new Promise<void>((resolve) => { wake = resolve; });
       }
-      if (this.#urgentRearm) this.#watchUrgent();
-      return data;
+    } finally {
+      this.stopReading();
+    }
+  }
+
+  /**
+   * Queues bytes to send without waiting, Node's way: returns false once
+   * `writableHighWaterMark` bytes wait, and emits 'drain' when all went.
+   * A failure is emitted as 'error'.
+   */
+  write(data: Uint8Array | string, encoding?: BufferEncoding): boolean {
+    const native = this.#open('send');
+    const bytes = bytesOf(data, encoding);
+    this.#queuedBytes += bytes.length;
+    native.send(bytes, 0).then(() => {
+      this.#queuedBytes -= bytes.length;
+      if (this.#queuedBytes === 0 && this.#needDrain) {
+        this.#needDrain = false;
+        this.emit('drain');
+      }
+    }, (error: Error) => {
+      this.#queuedBytes -= bytes.length;
+      if ((error as SocketError).code === 'ERR_SOCKET_CLOSED') return;
+      this.emit('error', error);
     });
+    if (this.#queuedBytes >= this.writableHighWaterMark) {
+      this.#needDrain = true;
+      return false;
+    }
+    return true;
+  }
+
+  /** Bytes given to write() that the stack has not taken yet. */
+  get writableLength(): number {
+    return this.#queuedBytes;
   }
 
   /** sendto(2) / Winsock WSASendTo. An unbound datagram socket is bound by the stack. */
@@ -348,6 +468,7 @@ export class Socket extends EventEmitter {
     this.#lastActivity = this.lastActivity;
     this.#native = null;
     this.#urgentId = 0;
+    this.#reading = false;
     native.close(code);
     this.#setState('closed');
     this.emit('close');
@@ -544,6 +665,14 @@ export class Socket extends EventEmitter {
     this.#urgentId = 0;
     this.#native.cancel(id);
   }
+}
+
+const ITERATOR_HIGH_WATER = 1024 * 1024;
+
+function readingError(operation: string): Error {
+  const error = new Error(`cannot ${operation}() while startReading() is active; stopReading() first`);
+  (error as Error & { code: string }).code = 'ERR_SOCKET_READING';
+  return error;
 }
 
 const isLittleEndian = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;

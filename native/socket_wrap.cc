@@ -11,8 +11,9 @@ namespace winsock {
 struct SocketWrap::Pending {
   SocketWrap* owner = nullptr;
   napi_deferred deferred = nullptr;
-  napi_ref keep_owner = nullptr;
   napi_ref keep_data = nullptr;
+  bool in_start = true;   // Start() is still on the stack
+  bool settled = false;   // completed while Start() was on the stack
   const char* syscall = nullptr;
   uint32_t cancel_id = 0;
   bool cancelled = false;
@@ -51,10 +52,6 @@ Napi::Uint8Array BytesArg(const Napi::CallbackInfo& info, size_t index) {
   return value.As<Napi::Uint8Array>();
 }
 
-void Check(Napi::Env env, napi_status status) {
-  if (status != napi_ok) throw Napi::Error::New(env);
-}
-
 }  // namespace
 
 Napi::Function SocketWrap::Define(Napi::Env env) {
@@ -68,6 +65,8 @@ Napi::Function SocketWrap::Define(Napi::Env env) {
       InstanceMethod<&SocketWrap::SendTo>("sendTo"),
       InstanceMethod<&SocketWrap::RecvFrom>("recvFrom"),
       InstanceMethod<&SocketWrap::WaitUrgent>("waitUrgent"),
+      InstanceMethod<&SocketWrap::StartReading>("startReading"),
+      InstanceMethod<&SocketWrap::StopReading>("stopReading"),
       InstanceMethod<&SocketWrap::Cancel>("cancel"),
       InstanceMethod<&SocketWrap::Shutdown>("shutdown"),
       InstanceMethod<&SocketWrap::Close>("close"),
@@ -81,6 +80,7 @@ Napi::Function SocketWrap::Define(Napi::Env env) {
       InstanceMethod<&SocketWrap::SetKeepAlive>("setKeepAlive"),
       InstanceAccessor<&SocketWrap::GetFd>("fd"),
       InstanceAccessor<&SocketWrap::GetLastActivity>("lastActivity"),
+      InstanceAccessor<&SocketWrap::GetEof>("eof"),
   });
 }
 
@@ -131,25 +131,43 @@ sys::Socket* SocketWrap::Open() {
 Napi::Value SocketWrap::Start(const Napi::CallbackInfo& info, const Request& request,
                               const char* syscall, uint32_t cancel_id, Napi::Value keep) {
   Napi::Env env = info.Env();
-  auto pending = std::make_unique<Pending>();
+  auto* pending = new Pending;
   pending->owner = this;
   pending->syscall = syscall;
   pending->cancel_id = cancel_id;
   napi_value promise;
-  Check(env, napi_create_promise(env, &pending->deferred, &promise));
-  Check(env, napi_create_reference(env, Value(), 1, &pending->keep_owner));
-  if (!keep.IsEmpty()) Check(env, napi_create_reference(env, keep, 1, &pending->keep_data));
-  // Nothing below throws: the Op is always submitted, so always completed.
+  if (napi_create_promise(env, &pending->deferred, &promise) != napi_ok) {
+    delete pending;
+    throw Napi::Error::New(env);
+  }
+  // Nothing below throws before the Op is submitted, so it always completes.
   sys::Op* op = sys::op_new(request.kind);
   op->data = request.data;
   op->length = request.length;
   op->flags = request.flags;
   op->address = request.address;
   op->done = &SocketWrap::OnDone;
-  op->context = pending.release();
+  op->context = pending;
   if (cancel_id != 0) cancellable_[cancel_id] = op;
+  Hold();
   sys::op_submit(socket_, op);  // may complete (and settle the promise) inline
+  // Still in flight: the bytes being sent must outlive this call. (No JS
+  // can run between the submit and here, and the argument is on the stack.)
+  if (pending->settled) {
+    delete pending;
+  } else {
+    if (!keep.IsEmpty()) napi_create_reference(env, keep, 1, &pending->keep_data);
+    pending->in_start = false;
+  }
   return Napi::Value(env, promise);
+}
+
+void SocketWrap::Hold() {
+  if (holds_++ == 0) Ref();
+}
+
+void SocketWrap::Release() {
+  if (--holds_ == 0) Unref();
 }
 
 void SocketWrap::OnDone(sys::Op* op) {
@@ -178,8 +196,12 @@ void SocketWrap::OnDone(sys::Op* op) {
   } else {
     napi_reject_deferred(env, pending->deferred, outcome);
   }
+  self->Release();
+  if (pending->in_start) {
+    pending->settled = true;  // completed inline: Start() frees it
+    return;
+  }
   if (pending->keep_data != nullptr) napi_delete_reference(env, pending->keep_data);
-  napi_delete_reference(env, pending->keep_owner);
   delete pending;
 }
 
@@ -201,6 +223,7 @@ Napi::Value SocketWrap::Settle(Napi::Env env, Pending* pending, sys::Op* op) {
     case sys::OpKind::SendTo:
       return Napi::Number::New(env, static_cast<double>(op->transferred));
     case sys::OpKind::Recv:
+      if (op->transferred == 0 && op->length > 0) eof_ = true;
       return Napi::Buffer<char>::Copy(env, op->received, op->transferred);
     case sys::OpKind::RecvFrom: {
       Napi::Object result = Napi::Object::New(env);
@@ -296,6 +319,80 @@ Napi::Value SocketWrap::WaitUrgent(const Napi::CallbackInfo& info) {
   Open();
   const uint32_t cancel_id = static_cast<uint32_t>(Int32Arg(info, 0, "cancelId", 0));
   return Start(info, Request{sys::OpKind::UrgentWait}, "urgent", cancel_id, Napi::Value());
+}
+
+// startReading(onData, onEnd, size): a continuous recv / WSARecv. Each chunk
+// goes to onData(chunk) straight from the completion, with no Promise; the
+// read ends with onEnd() at EOF or onEnd(error), or silently on stopReading
+// or close.
+Napi::Value SocketWrap::StartReading(const Napi::CallbackInfo& info) {
+  sys::Socket* socket = Open();
+  if (!info[0].IsFunction() || !info[1].IsFunction()) {
+    throw TypeError(info.Env(), "ERR_INVALID_ARG_TYPE", "onData and onEnd must be functions");
+  }
+  const uint32_t size = info[2].IsUndefined() ? 65536 : SizeArg(info, 2, "size");
+  if (size == 0) throw RangeError(info.Env(), "ERR_OUT_OF_RANGE", "size must be at least 1");
+  if (reading_ != nullptr) return Napi::Boolean::New(info.Env(), false);
+  Hold();
+  on_data_ = Napi::Persistent(info[0].As<Napi::Function>());
+  on_end_ = Napi::Persistent(info[1].As<Napi::Function>());
+  sys::Op* op = sys::op_new(sys::OpKind::Recv);
+  op->length = size;
+  op->repeat = true;
+  op->done = &SocketWrap::OnRead;
+  op->context = this;
+  reading_ = op;
+  sys::op_submit(socket, op);  // a repeat op never completes inline
+  return Napi::Boolean::New(info.Env(), true);
+}
+
+// stopReading(): ends the continuous read; no more onData calls after it.
+Napi::Value SocketWrap::StopReading(const Napi::CallbackInfo& info) {
+  if (reading_ != nullptr && socket_ != nullptr) sys::op_cancel(socket_, reading_);
+  return info.Env().Undefined();
+}
+
+void SocketWrap::OnRead(sys::Op* op) {
+  auto* self = static_cast<SocketWrap*>(op->context);
+  if (op->teardown) return;  // the environment is going away: no JS
+  Napi::Env env = self->Env();
+  Napi::HandleScope scope(env);
+  if (op->more) {
+    if (self->socket_ != nullptr) self->last_activity_ = sys::socket_last_activity(self->socket_);
+    napi_value chunk = Napi::Buffer<char>::Copy(env, op->received, op->transferred);
+    napi_value result;
+    if (napi_call_function(env, self->Value(), self->on_data_.Value(), 1, &chunk, &result) != napi_ok) {
+      // onData threw: stop reading and let it surface as an uncaught exception.
+      napi_value error;
+      napi_get_and_clear_last_exception(env, &error);
+      if (self->socket_ != nullptr) sys::op_cancel(self->socket_, op);
+      napi_fatal_exception(env, error);
+    }
+    return;
+  }
+  // The last completion: EOF, an error, or stopped (aborted).
+  if (!op->aborted && !op->error) self->eof_ = true;
+  Napi::Function on_end = self->on_end_.IsEmpty() ? Napi::Function() : self->on_end_.Value();
+  Napi::Value error = env.Undefined();
+  const bool report = !op->aborted;
+  if (report && op->error) error = SocketError(env, op->error).Value();
+  self->EndReading(env);
+  if (report && !on_end.IsEmpty()) {
+    napi_value argument = error;
+    napi_value result;
+    if (napi_call_function(env, self->Value(), on_end, op->error ? 1 : 0, &argument, &result) != napi_ok) {
+      napi_value thrown;
+      napi_get_and_clear_last_exception(env, &thrown);
+      napi_fatal_exception(env, thrown);
+    }
+  }
+}
+
+void SocketWrap::EndReading(Napi::Env) {
+  reading_ = nullptr;
+  on_data_.Reset();
+  on_end_.Reset();
+  Release();  // may let this object be collected later
 }
 
 // cancel(cancelId): an AbortSignal fired; the operation rejects with an
@@ -424,6 +521,11 @@ Napi::Value SocketWrap::SetKeepAlive(const Napi::CallbackInfo& info) {
 Napi::Value SocketWrap::GetFd(const Napi::CallbackInfo& info) {
   return Napi::Number::New(info.Env(),
                            socket_ == nullptr ? -1 : static_cast<double>(sys::socket_handle(socket_)));
+}
+
+// True once a recv found the peer's EOF.
+Napi::Value SocketWrap::GetEof(const Napi::CallbackInfo& info) {
+  return Napi::Boolean::New(info.Env(), eof_);
 }
 
 // Milliseconds on the uv_hrtime clock (the one performance.now() reads).

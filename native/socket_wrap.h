@@ -50,6 +50,10 @@ class SocketWrap : public Napi::ObjectWrap<SocketWrap> {
   Napi::Value SendTo(const Napi::CallbackInfo& info);
   Napi::Value RecvFrom(const Napi::CallbackInfo& info);
   Napi::Value WaitUrgent(const Napi::CallbackInfo& info);
+  Napi::Value StartReading(const Napi::CallbackInfo& info);
+  Napi::Value StopReading(const Napi::CallbackInfo& info);
+  static void OnRead(sys::Op* op);
+  void EndReading(Napi::Env env);
   Napi::Value Cancel(const Napi::CallbackInfo& info);
   Napi::Value Shutdown(const Napi::CallbackInfo& info);
   Napi::Value Close(const Napi::CallbackInfo& info);
@@ -63,6 +67,9 @@ class SocketWrap : public Napi::ObjectWrap<SocketWrap> {
   Napi::Value SetKeepAlive(const Napi::CallbackInfo& info);
   Napi::Value GetFd(const Napi::CallbackInfo& info);
   Napi::Value GetLastActivity(const Napi::CallbackInfo& info);
+  Napi::Value GetEof(const Napi::CallbackInfo& info);
+  void Hold();     // an operation started: this object must stay alive
+  void Release();  // one ended
 
   sys::Socket* socket_ = nullptr;
   std::shared_ptr<Liveness> liveness_;
@@ -71,6 +78,16 @@ class SocketWrap : public Napi::ObjectWrap<SocketWrap> {
   // Operations JS may cancel (an AbortSignal), by the id JS gave them.
   std::unordered_map<uint32_t, sys::Op*> cancellable_;
   uint64_t last_activity_ = 0;  // kept after close
+  // A recv of at least one byte completed with none: the peer's EOF.
+  bool eof_ = false;
+  // Operations in flight; while there are any, the JS object is held.
+  uint32_t holds_ = 0;
+  // The continuous read (startReading): its op, callbacks, and a reference
+  // that keeps this object alive while it runs.
+  sys::Op* reading_ = nullptr;
+  Napi::FunctionReference on_data_;
+  Napi::FunctionReference on_end_;
+
 };
 
 // Shared by an environment and its sockets: a wrap finalized after the

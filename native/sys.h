@@ -173,6 +173,11 @@ struct Op {
   const char* data = nullptr;  // Send, SendTo: kept alive by the caller until done
   size_t length = 0;           // Send, SendTo: bytes; Recv, RecvFrom: capacity
   int flags = 0;               // MSG_* in platform values
+  // Recv only: a continuous read. The operation stays armed after each
+  // chunk: done() runs once per chunk with `more` set, and a last time with
+  // `more` clear when it ends (EOF, error, cancel, close). It never
+  // completes inline from op_submit, and is not freed before that last done.
+  bool repeat = false;
   Address address;             // Connect, SendTo: destination. Out for RecvFrom, Accept: peer
   // Out.
   bool aborted = false;        // the socket was closed first
@@ -181,6 +186,7 @@ struct Op {
   size_t transferred = 0;      // bytes sent or received
   const char* received = nullptr;  // Recv, RecvFrom: the bytes, valid only during done()
   bool truncated = false;      // RecvFrom: the datagram was longer than length
+  bool more = false;           // repeat: this done() is a chunk; more will follow
   Socket* accepted = nullptr;  // Accept: the new socket, owned by the caller
   // Completion.
   void (*done)(Op* op) = nullptr;
@@ -198,10 +204,11 @@ Op* op_new(OpKind kind);
 // from the loop between LoopHooks::enter and leave. The backend frees the Op
 // after done() returns.
 void op_submit(Socket* socket, Op* op);
-// Asks a pending operation to stop (an AbortSignal): it completes with
-// `aborted` set, inline or later from the loop, or normally if it finished
-// first (its result is then delivered, never lost). Only for an Op that has
-// not completed yet.
+// Asks a pending operation to stop (an AbortSignal, stopReading): it
+// completes with `aborted` set, inline or later from the loop, or normally if
+// it finished first (its result is then delivered, never lost). Only for an
+// Op that has not completed yet; may be called from inside its own done()
+// (a repeat op), which then ends after done() returns.
 void op_cancel(Socket* socket, Op* op);
 
 }  // namespace sys

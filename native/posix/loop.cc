@@ -15,6 +15,9 @@ Loop* loop_open(napi_env env, const LoopHooks& hooks, Error* error) {
   loop->env = env;
   loop->uv = uv;
   loop->hooks = hooks;
+  uv_prepare_init(uv, &loop->trim);
+  loop->trim.data = loop;
+  uv_unref(reinterpret_cast<uv_handle_t*>(&loop->trim));
   return loop;
 }
 
@@ -35,6 +38,14 @@ void loop_poll_closed(Loop* loop) {
   finish_if_done(loop);
 }
 
+void loop_trim_later(Socket* socket) {
+  if (socket->trim_pending) return;
+  Loop* loop = socket->loop;
+  socket->trim_pending = true;
+  if (loop->to_trim.empty()) uv_prepare_start(&loop->trim, on_trim);
+  loop->to_trim.push_back(socket);
+}
+
 void loop_close(Loop* loop, void (*finished)(void* context), void* context) {
   loop->closing = true;
   loop->finished = finished;
@@ -42,7 +53,15 @@ void loop_close(Loop* loop, void (*finished)(void* context), void* context) {
   // socket_close erases from the set: walk a copy.
   std::vector<Socket*> open(loop->sockets.begin(), loop->sockets.end());
   for (Socket* socket : open) socket_close(socket);
-  finish_if_done(loop);
+  for (Socket* socket : loop->to_trim) {
+    socket->trim_pending = false;
+    socket_release(socket);
+  }
+  loop->to_trim.clear();
+  loop->closing_polls++;
+  uv_close(reinterpret_cast<uv_handle_t*>(&loop->trim), [](uv_handle_t* handle) {
+    loop_poll_closed(static_cast<Loop*>(handle->data));
+  });
 }
 
 const char* backend_name() { return "posix"; }

@@ -173,6 +173,25 @@ Step perform(Socket* socket, PosixOp* op) {
   return Step::Again;
 }
 
+bool is_read(const PosixOp* op) {
+  return op->kind == OpKind::Recv || op->kind == OpKind::RecvFrom;
+}
+
+// A read that fills a buffer this large suggests a backlog (bulk traffic):
+// the next read is tried at once again.
+constexpr size_t kBacklogHint = 4096;
+
+// The system call tried first, before any poll. For reads this is adaptive:
+// after a try found nothing (request/response traffic), reads wait for
+// readiness and skip the EAGAIN syscall, until a read fills a large buffer.
+bool try_now(Socket* socket, PosixOp* op) {
+  const bool read = is_read(op);
+  if (read && socket->reads_wait) return false;
+  const Step step = perform(socket, op);
+  if (read) socket->reads_wait = step == Step::Again;
+  return step == Step::Done;
+}
+
 std::deque<PosixOp*>& queue_of(Socket* socket, OpKind kind) {
   switch (kind) {
     case OpKind::Accept:
@@ -183,12 +202,37 @@ std::deque<PosixOp*>& queue_of(Socket* socket, OpKind kind) {
   }
 }
 
+// A chunk of a continuous read: delivered with the op left armed at the
+// front of its queue. Returns false when the op must end now instead.
+bool deliver_chunk(Socket* socket, PosixOp* op) {
+  const bool ends = op->error || op->transferred == 0;  // an error, or EOF
+  if (ends) return false;
+  op->more = true;
+  op->in_done = true;
+  socket->last_activity = uv_hrtime();
+  op->done(op);
+  op->in_done = false;
+  op->more = false;
+  op->received = nullptr;
+  op->transferred = 0;
+  if (op->cancel_requested) {
+    op->aborted = true;
+    return false;
+  }
+  return true;
+}
+
 // Completes queued operations from the front while they can finish now.
 void drain(Socket* socket, std::deque<PosixOp*>& queue) {
   while (!socket->closed && !queue.empty()) {
     PosixOp* op = queue.front();
     if (perform(socket, op) == Step::Again) return;
-    queue.pop_front();
+    if (is_read(op) && op->transferred == op->length && op->length >= kBacklogHint) {
+      socket->reads_wait = false;
+    }
+    if (op->repeat && deliver_chunk(socket, op)) continue;
+    // A close() from inside done() has already taken it off the queue.
+    if (!queue.empty() && queue.front() == op) queue.pop_front();
     finish(socket, op);
   }
 }
@@ -203,15 +247,20 @@ void fail_queue(Socket* socket, std::deque<PosixOp*>& queue, Error error) {
 }
 
 void on_poll(uv_poll_t* handle, int status, int events);
+void update_poll(Socket* socket, bool shrink);
 
-// Polls for exactly what the queued operations wait for, and nothing when
-// none wait, so an idle socket costs the loop nothing.
-void update_poll(Socket* socket) {
+// Polls for what the queued operations wait for. An interest that is no
+// longer needed is dropped lazily: only when an event arrives that nothing
+// waits for (see on_poll). In a request/response exchange the next read is
+// queued before the loop polls again, so the watcher is not re-registered
+// (two epoll_ctl calls) for every message.
+void update_poll(Socket* socket, bool shrink) {
   if (socket->closed) return;
   int wanted = 0;
   if (!socket->reads.empty()) wanted |= UV_READABLE;
   if (!socket->writes.empty()) wanted |= UV_WRITABLE;
   if (!socket->urgent.empty()) wanted |= UV_PRIORITIZED;
+  if (!shrink) wanted |= socket->polled_events;
   if (wanted == socket->polled_events) return;
   if (wanted == 0) {
     uv_poll_stop(socket->poll);
@@ -261,7 +310,11 @@ void on_poll(uv_poll_t* handle, int status, int events) {
     }
   }
   socket->dispatching--;
-  update_poll(socket);
+  update_poll(socket, false);
+  // Interest nobody has any more is dropped just before the loop blocks,
+  // after this batch's promise reactions had their chance to queue the
+  // next operation (level-triggered polling would otherwise spin).
+  if (!socket->closed) loop_trim_later(socket);
   loop->hooks.leave(loop->hooks.context);
   // The socket is released in its poll's close callback, never here.
 }
@@ -286,11 +339,13 @@ void op_submit(Socket* socket, Op* base) {
   } else {
     auto& queue = queue_of(socket, op->kind);
     queue.push_back(op);
-    if (queue.size() == 1 && perform(socket, op) == Step::Done) {
+    // A continuous read starts from the loop, never inline: its chunks
+    // always arrive in a callback of their own.
+    if (queue.size() == 1 && !op->repeat && try_now(socket, op)) {
       queue.pop_front();
       finish(socket, op);
     }
-    update_poll(socket);
+    update_poll(socket, false);
   }
   socket->dispatching--;
   if (socket->closed) socket_release(socket);
@@ -305,12 +360,37 @@ void socket_abort_all(Socket* socket, bool teardown) {
   for (PosixOp* op : pending) {
     op->aborted = true;
     op->teardown = teardown;
+    if (op->in_done) {
+      // Closed from inside this op's own done(): drain() finishes it once
+      // done() has returned.
+      op->cancel_requested = true;
+      continue;
+    }
     finish(socket, op);
+  }
+}
+
+void on_trim(uv_prepare_t* handle) {
+  Loop* loop = static_cast<Loop*>(handle->data);
+  std::vector<Socket*> sockets;
+  sockets.swap(loop->to_trim);
+  uv_prepare_stop(handle);
+  for (Socket* socket : sockets) {
+    socket->trim_pending = false;
+    if (socket->closed) {
+      socket_release(socket);
+    } else {
+      update_poll(socket, true);
+    }
   }
 }
 
 void op_cancel(Socket* socket, Op* base) {
   PosixOp* op = static_cast<PosixOp*>(base);
+  if (op->in_done) {
+    op->cancel_requested = true;  // drain() ends it when done() returns
+    return;
+  }
   auto& queue = queue_of(socket, op->kind);
   for (auto it = queue.begin(); it != queue.end(); ++it) {
     if (*it != op) continue;
@@ -319,7 +399,7 @@ void op_cancel(Socket* socket, Op* base) {
     socket->dispatching++;
     finish(socket, op);
     socket->dispatching--;
-    update_poll(socket);
+    update_poll(socket, true);
     if (socket->closed) socket_release(socket);
     return;
   }

@@ -25,7 +25,12 @@ struct Loop {
   // Receives land here first and are copied out by the glue during done():
   // one buffer per loop serves every socket since completions are serial.
   std::vector<char> scratch;
-  // Poll handles handed to uv_close whose callbacks have not run yet.
+  // Sockets whose poll may watch for more than their queues need: trimmed
+  // just before the loop blocks (see ops.cc), by an unreferenced prepare
+  // handle, so a forgotten interest never keeps the process alive.
+  uv_prepare_t trim;
+  std::vector<Socket*> to_trim;
+  // Handles handed to uv_close whose callbacks have not run yet.
   int closing_polls = 0;
   bool closing = false;
   void (*finished)(void*) = nullptr;
@@ -46,6 +51,10 @@ struct Socket {
   std::deque<PosixOp*> urgent;   // UrgentWait
   uint64_t last_activity = 0;
   bool closed = false;
+  bool trim_pending = false;  // listed in Loop::to_trim
+  // A read tried at once found nothing: the next ones wait for readiness
+  // first, until a read fills its whole buffer (more is likely waiting).
+  bool reads_wait = false;
   // How many frames of this socket's completion loop are on the stack: the
   // struct outlives them even if done() closes the socket.
   int dispatching = 0;
@@ -56,6 +65,8 @@ struct PosixOp : Op {
   size_t offset = 0;        // Send: bytes already sent
   bool connect_started = false;
   std::vector<char> gathered;  // Recv with MSG_WAITALL: bytes so far
+  bool in_done = false;        // repeat: done() is running for a chunk
+  bool cancel_requested = false;  // repeat: op_cancel came from inside done()
 };
 
 // ops.cc, socket.cc, loop.cc
@@ -63,5 +74,7 @@ void socket_abort_all(Socket* socket, bool teardown);
 void socket_release(Socket* socket);
 Socket* socket_from_fd(Loop* loop, int fd, int family, int type);
 void loop_poll_closed(Loop* loop);
+void loop_trim_later(Socket* socket);
+void on_trim(uv_prepare_t* handle);
 
 }  // namespace sys

@@ -136,7 +136,9 @@ void socket_close(Socket* socket) {
 }
 
 void socket_release(Socket* socket) {
-  if (socket->closed && socket->dispatching == 0 && socket->poll == nullptr) delete socket;
+  if (socket->closed && socket->dispatching == 0 && socket->poll == nullptr && !socket->trim_pending) {
+    delete socket;
+  }
 }
 
 Error socket_detach(Socket* socket, std::vector<uint8_t>* transfer) {

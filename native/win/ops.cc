@@ -193,26 +193,49 @@ void start_accept(WinOp* op) {
   after_call(op, done ? 0 : WSAGetLastError());
 }
 
+// connect() itself: for datagram sockets (it only sets the default peer
+// and never waits), and for AF_UNIX where ConnectEx is not available (a
+// local connect that completes at once).
+void connect_now(WinOp* op) {
+  Socket* socket = op->socket;
+  int rc = ::connect(socket->handle, reinterpret_cast<const sockaddr*>(op->address.storage),
+                     op->address.length);
+  if (rc != 0) return complete_error(op, WSAGetLastError(), "connect");
+  socket->bound = true;
+  if (socket->type == SOCK_DGRAM) socket_report_unreachable(socket, true);
+  complete(op);
+}
+
+bool unix_unsupported(int code) {
+  return code == WSAEOPNOTSUPP || code == WSAEINVAL || code == WSAEAFNOSUPPORT;
+}
+
 void start_connect(WinOp* op) {
   Socket* socket = op->socket;
-  if (socket->type != SOCK_STREAM || socket->family == AF_UNIX) {
-    // Datagram "connect" only sets the default peer: it never waits. An
-    // AF_UNIX connect is local and ConnectEx does not serve that family.
-    int rc = ::connect(socket->handle, reinterpret_cast<const sockaddr*>(op->address.storage),
-                       op->address.length);
-    if (rc != 0) return complete_error(op, WSAGetLastError(), "connect");
-    socket->bound = true;
-    return complete(op);
-  }
+  const bool local = socket->family == AF_UNIX;
+  if (socket->type != SOCK_STREAM) return connect_now(op);
   int code = extension(socket->handle, WSAID_CONNECTEX, &socket->connect_ex);
-  if (code != 0) return complete_error(op, code, "WSAIoctl");
+  if (code != 0) {
+    if (local) return connect_now(op);
+    return complete_error(op, code, "WSAIoctl");
+  }
   if (!socket->bound) {
     // ConnectEx refuses an unbound socket (WSAEINVAL), where connect() would
-    // bind it implicitly: bind to the family's wildcard, any port, first.
-    Address any = address_any(socket->family);
-    if (::bind(socket->handle, reinterpret_cast<const sockaddr*>(any.storage), any.length) != 0) {
-      code = WSAGetLastError();
-      if (code != WSAEINVAL) return complete_error(op, code, "bind");  // EINVAL: bound already
+    // bind it implicitly: bind to the family's wildcard, any port, first
+    // (AF_UNIX: an unnamed address).
+    if (local) {
+      sockaddr_un unnamed{};
+      unnamed.sun_family = AF_UNIX;
+      if (::bind(socket->handle, reinterpret_cast<const sockaddr*>(&unnamed),
+                 sizeof(unnamed.sun_family)) != 0) {
+        return connect_now(op);
+      }
+    } else {
+      Address any = address_any(socket->family);
+      if (::bind(socket->handle, reinterpret_cast<const sockaddr*>(any.storage), any.length) != 0) {
+        code = WSAGetLastError();
+        if (code != WSAEINVAL) return complete_error(op, code, "bind");  // EINVAL: bound already
+      }
     }
     socket->bound = true;
   }
@@ -220,7 +243,13 @@ void start_connect(WinOp* op) {
   BOOL done = socket->connect_ex(socket->handle,
                                  reinterpret_cast<const sockaddr*>(op->address.storage),
                                  op->address.length, nullptr, 0, nullptr, overlapped);
-  after_call(op, done ? 0 : WSAGetLastError());
+  code = done ? 0 : WSAGetLastError();
+  if (local && unix_unsupported(code)) {
+    // A stack whose AF_UNIX provider has no overlapped connect.
+    no_packet(op);
+    return connect_now(op);
+  }
+  after_call(op, code);
 }
 
 void start_send(WinOp* op) {
@@ -300,6 +329,16 @@ void start_recv(WinOp* op) {
 void start_urgent_wait(WinOp* op) {
   Socket* socket = op->socket;
   if (socket->has_urgent) return complete(op);
+  // With SO_OOBINLINE the urgent byte stays in the stream and Winsock
+  // refuses MSG_OOB reads with WSAEINVAL (recv's documentation); Wine would
+  // leave the read pending instead. Either way there is nothing to wait
+  // for: fail at once, the same everywhere.
+  BOOL inline_oob = FALSE;
+  int size = sizeof(inline_oob);
+  if (getsockopt(socket->handle, SOL_SOCKET, SO_OOBINLINE, reinterpret_cast<char*>(&inline_oob),
+                 &size) == 0 && (inline_oob & 0xff) != 0) {
+    return complete_error(op, WSAEINVAL, "WSARecv");
+  }
   op->buffer.resize(1);
   op->wsabuf.buf = op->buffer.data();
   op->wsabuf.len = 1;
@@ -318,6 +357,13 @@ void start(WinOp* op) {
     case OpKind::SendTo: return start_send(op);
     case OpKind::Recv:
       if (op->flags & MSG_OOB) return recv_urgent_now(op);
+      if (op->length == 0 && op->socket->type == SOCK_STREAM) {
+        // A zero-byte WSARecv on a stream waits for data to arrive (libuv
+        // uses it as a readiness probe); recv(2) of zero bytes returns 0 at
+        // once, and so does this.
+        op->received = "";
+        return complete(op);
+      }
       return start_recv(op);
     case OpKind::RecvFrom: return start_recv(op);
     case OpKind::UrgentWait: return start_urgent_wait(op);
@@ -390,7 +436,16 @@ void finish_connect(WinOp* op, int code) {
   complete(op);
 }
 
+// On a datagram socket, Winsock's WSAECONNRESET means an ICMP
+// port-unreachable answered an earlier datagram: what POSIX (and this
+// package's contract) calls ECONNREFUSED.
+// https://learn.microsoft.com/windows/win32/api/winsock2/nf-winsock2-wsarecv#return-value
+int datagram_code(const WinOp* op, int code) {
+  return code == WSAECONNRESET && op->socket->type != SOCK_STREAM ? WSAECONNREFUSED : code;
+}
+
 void finish_send(WinOp* op, int code, DWORD bytes) {
+  code = datagram_code(op, code);
   op->progress += bytes;
   if (code == 0 && op->socket->type == SOCK_STREAM && op->progress < op->length && bytes > 0) {
     // A partial send on a stream: send the rest, the op ends when all went.
@@ -411,6 +466,7 @@ void finish_send(WinOp* op, int code, DWORD bytes) {
 
 void finish_recv(WinOp* op, int code, DWORD bytes) {
   const bool datagram = op->socket->type != SOCK_STREAM;
+  code = datagram_code(op, code);
   if (code == WSAEMSGSIZE && datagram) {
     // The datagram was longer than the buffer: what fit is delivered.
     // RecvFrom says so; a plain Recv truncates silently, as recv(2) does.

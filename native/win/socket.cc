@@ -77,8 +77,21 @@ Socket* socket_wrap(Loop* loop, SOCKET handle, int family, int type, int protoco
                                            FILE_SKIP_COMPLETION_PORT_ON_SUCCESS |
                                                FILE_SKIP_SET_EVENT_ON_HANDLE) != FALSE;
   }
+  if (type == SOCK_DGRAM) socket_report_unreachable(socket, false);
   link(loop, socket);
   return socket;
+}
+
+// Windows fails the next receive of a UDP socket with WSAECONNRESET when an
+// earlier datagram met an ICMP port-unreachable, connected or not. POSIX
+// reports it only on a connected socket, so does this backend: off until
+// connect. Best effort: a provider without the ioctl behaves as it does.
+// https://learn.microsoft.com/windows/win32/winsock/winsock-ioctls#sio_udp_connreset
+void socket_report_unreachable(Socket* socket, bool report) {
+  BOOL value = report ? TRUE : FALSE;
+  DWORD returned = 0;
+  WSAIoctl(socket->handle, SIO_UDP_CONNRESET, &value, sizeof(value), nullptr, 0, &returned, nullptr,
+           nullptr);
 }
 
 void socket_unref(Socket* socket) {
@@ -217,6 +230,11 @@ Error socket_get_option(Socket* socket, int level, int name, void* value, size_t
   memset(value, 0, *length);
   int size = static_cast<int>(*length);
   int rc = getsockopt(socket->handle, level, name, static_cast<char*>(value), &size);
+  // For a BOOL, Winsock may also say it wrote one byte (TCP_NODELAY): the
+  // zeroed int holds the same value, so report the int that was asked for.
+  if (rc == 0 && size < static_cast<int>(sizeof(int)) && *length >= sizeof(int)) {
+    size = sizeof(int);
+  }
   if (rc == 0) *length = static_cast<size_t>(size);
   return result(rc, "getsockopt");
 }

@@ -137,6 +137,7 @@ void wsa_cleanup_once();
 Socket* socket_wrap(Loop* loop, SOCKET handle, int family, int type, int protocol,
                     Error* error, bool adopted = false);
 void socket_unref(Socket* socket);
+void socket_report_unreachable(Socket* socket, bool report);
 void socket_close_all(Loop* loop);
 
 // ops.cc

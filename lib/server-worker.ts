@@ -1,0 +1,79 @@
+// The worker-thread side of createServer({ workers, workerScript }): loads
+// the handler module, then adopts each connection the main thread posts and
+// runs the handler on it. The main thread keeps the count (see WorkerPool in
+// server.ts), so every connection is reported once adopted and once closed.
+import { parentPort, workerData } from 'node:worker_threads';
+
+import { IdleReaper } from './reaper';
+import { Socket, type Family, type SocketType } from './socket';
+import type { SocketState } from './state';
+
+interface ConnectionMessage {
+  type: 'connection';
+  id: number;
+  transfer: ArrayBuffer;
+  family: Family;
+  socketType: SocketType;
+  state: SocketState;
+}
+
+type Handler = (socket: Socket) => unknown;
+
+function loadHandler(script: string): Handler {
+  // eslint-disable-next-line @typescript-eslint/no-var-requires
+  const loaded = require(script);
+  const handler = typeof loaded === 'function' ? loaded : loaded?.default;
+  if (typeof handler !== 'function') {
+    throw new TypeError(`${script} must export the connection handler: module.exports = async (socket) => {...}`);
+  }
+  return handler as Handler;
+}
+
+function describeError(error: unknown): { name?: string; message: string; stack?: string; code?: string } {
+  if (!(error instanceof Error)) return { message: String(error) };
+  const code = (error as Error & { code?: unknown }).code;
+  return { name: error.name, message: error.message, stack: error.stack, ...(typeof code === 'string' ? { code } : {}) };
+}
+
+function serve(port: NonNullable<typeof parentPort>, handler: Handler, reaper: IdleReaper | null): void {
+  port.on('message', (message: ConnectionMessage) => {
+    if (message?.type !== 'connection') return;
+    const { id } = message;
+    // Said before adopting: should this thread die in between, the main
+    // thread then leaves the descriptor alone (a leak) rather than closing
+    // one that this thread's cleanup closed and the process may have reused.
+    port.postMessage({ type: 'adopted', id });
+    let socket: Socket;
+    try {
+      socket = Socket.adopt({ transfer: message.transfer, family: message.family, type: message.socketType, state: message.state });
+    } catch (error) {
+      port.postMessage({ type: 'failed', id, error: describeError(error), closedBefore: false });
+      port.postMessage({ type: 'closed', id });
+      return;
+    }
+    socket.on('state', (next: SocketState) => {
+      if (next === 'closed') port.postMessage({ type: 'closed', id });
+    });
+    reaper?.add(socket);
+    const fail = (error: unknown) => {
+      port.postMessage({ type: 'failed', id, error: describeError(error), closedBefore: socket.state === 'closed' });
+      socket.close();
+    };
+    try {
+      const outcome = handler(socket);
+      if (outcome !== null && typeof (outcome as PromiseLike<unknown>)?.then === 'function') {
+        (outcome as PromiseLike<unknown>).then(undefined, fail);
+      }
+    } catch (error) {
+      fail(error);
+    }
+  });
+}
+
+if (parentPort !== null) {
+  const { script, idleTimeout } = workerData as { script: string; idleTimeout?: number };
+  const handler = loadHandler(script);
+  const reaper = idleTimeout === undefined ? null : new IdleReaper({ timeout: idleTimeout });
+  serve(parentPort, handler, reaper);
+  parentPort.postMessage({ type: 'ready' });
+}

@@ -1,0 +1,532 @@
+// createServer(): a listening socket, an accept loop that never dies of a
+// transient error, a handler per connection, and the bookkeeping around it
+// (open connections, a limit, an idle reaper, a graceful close). With
+// `workers`, each connection is handed to a worker thread by the
+// WorkerPool below; server-worker.ts is the other side.
+import { EventEmitter } from 'node:events';
+import path from 'node:path';
+import { Worker } from 'node:worker_threads';
+
+import type { SocketAddress } from './address';
+import { invalidArgType, invalidArgValue, outOfRange } from './errors';
+import { IdleReaper } from './reaper';
+import { Socket } from './socket';
+import type { SocketState } from './state';
+
+export interface ServerOptions {
+  /** The local address to bind; default the wildcard of the family. */
+  address?: string;
+  /** The local port; 0 lets the stack choose. */
+  port: number;
+  /** 'inet' (default) or 'inet6'. */
+  family?: 'inet' | 'inet6';
+  /** listen() backlog; default 511. */
+  backlog?: number;
+  /** SO_REUSEADDR on the listening socket. */
+  reuseAddress?: boolean;
+  /** SO_EXCLUSIVEADDRUSE when true (Windows); POSIX has no such option and fails with ENOPROTOOPT. */
+  exclusiveAddressUse?: boolean;
+  /** Closes connections idle for this many ms (an IdleReaper). */
+  idleTimeout?: number;
+  /** Connections beyond this many are accepted and closed at once. */
+  maxConnections?: number;
+  /** Runs the handler in this many worker threads. */
+  workers?: number;
+  /** With `workers`: the module whose export is the handler, `async (socket) => {...}`. */
+  workerScript?: string;
+}
+
+/** Called with each accepted connection; sync or async. */
+export type ConnectionHandler = (socket: Socket) => unknown;
+
+export interface CloseOptions {
+  /** Wait for open connections to end instead of closing them. */
+  graceful?: boolean;
+}
+
+/** What 'workerExit' reports about a worker thread that ended on its own. */
+export interface WorkerExit {
+  threadId: number;
+  exitCode: number;
+  error?: Error;
+  /** Whether a fresh worker took its place. */
+  restarted: boolean;
+}
+
+// Accept failures that say nothing about the listening socket itself.
+const TRANSIENT = new Set(['EMFILE', 'ENFILE', 'ECONNABORTED', 'ECONNRESET', 'ENOBUFS', 'ENOMEM', 'EPROTO', 'EPERM', 'EINTR']);
+// Out of descriptors: retrying at once would spin, since the connection stays queued.
+const BACK_OFF = new Set(['EMFILE', 'ENFILE', 'ENOBUFS', 'ENOMEM']);
+const BACK_OFF_MS = 50;
+// What a handler's pending operation rejects with when the server, the
+// reaper or the peer's own close() ended its connection.
+const ENDED_BY_CLOSE = new Set(['ERR_SOCKET_CLOSED', 'ERR_SOCKET_IDLE_TIMEOUT']);
+const WILDCARD = { inet: '0.0.0.0', inet6: '::' } as const;
+
+function codedError(message: string, code: string): Error {
+  const error = new Error(message);
+  (error as Error & { code: string }).code = code;
+  return error;
+}
+
+function checkInteger(name: string, value: unknown, min: number, max: number): number {
+  if (typeof value !== 'number') throw invalidArgType(name, 'of type number', value);
+  if (!Number.isInteger(value) || value < min || value > max) throw outOfRange(name, `an integer >= ${min} and <= ${max}`, value);
+  return value;
+}
+
+function checkBoolean(name: string, value: unknown): void {
+  if (value !== undefined && typeof value !== 'boolean') throw invalidArgType(name, 'of type boolean', value);
+}
+
+function checkOptions(options: ServerOptions): void {
+  if (options === null || typeof options !== 'object') throw invalidArgType('options', 'of type object', options);
+  checkInteger('options.port', options.port, 0, 65535);
+  if (options.address !== undefined && typeof options.address !== 'string') {
+    throw invalidArgType('options.address', 'of type string', options.address);
+  }
+  if (options.family !== undefined && options.family !== 'inet' && options.family !== 'inet6') {
+    throw invalidArgValue('options.family', options.family, "must be 'inet' or 'inet6'");
+  }
+  if (options.backlog !== undefined) checkInteger('options.backlog', options.backlog, 0, 0x7fffffff);
+  checkBoolean('options.reuseAddress', options.reuseAddress);
+  checkBoolean('options.exclusiveAddressUse', options.exclusiveAddressUse);
+  if (options.idleTimeout !== undefined) {
+    if (typeof options.idleTimeout !== 'number') throw invalidArgType('options.idleTimeout', 'of type number', options.idleTimeout);
+    if (!(options.idleTimeout > 0) || options.idleTimeout > 0x7fffffff) {
+      throw outOfRange('options.idleTimeout', 'a number of milliseconds > 0 and <= 2147483647', options.idleTimeout);
+    }
+  }
+  if (options.maxConnections !== undefined) checkInteger('options.maxConnections', options.maxConnections, 0, Number.MAX_SAFE_INTEGER);
+  if (options.workers !== undefined) {
+    checkInteger('options.workers', options.workers, 1, 1024);
+    if (typeof options.workerScript !== 'string') {
+      throw invalidArgType('options.workerScript', 'of type string (required with options.workers)', options.workerScript);
+    }
+  } else if (options.workerScript !== undefined) {
+    throw invalidArgValue('options.workerScript', options.workerScript, 'needs options.workers');
+  }
+}
+
+/**
+ * A TCP server over Socket: listen(), an accept loop handing each connection
+ * to the handler (in this thread, or in one of `workers` worker threads),
+ * and close().
+ *
+ * Events: 'listening' (address), 'connectionError' (error, socket) when a
+ * handler throws or rejects (that connection is closed), 'reap' (socket,
+ * idleMs) from the idle reaper, 'error' (error) for accept failures,
+ * 'workerExit' (WorkerExit) when a worker thread ends by itself, 'close'.
+ */
+export class Server extends EventEmitter {
+  readonly #options: ServerOptions;
+  readonly #handler: ConnectionHandler | undefined;
+  #listener: Socket | null = null;
+  #accepting: Promise<void> = Promise.resolve();
+  #stopping = false;
+  #closed: Promise<void> | null = null;
+  #wakeBackOff: (() => void) | null = null;
+  #open = new Set<Socket>();
+  #rejected = 0;
+  #drainWaiters: (() => void)[] = [];
+  readonly #reaper: IdleReaper | null;
+  readonly #pool: WorkerPool | null;
+  // Shared by every connection: EventEmitter calls it with `this` = the socket.
+  readonly #onConnectionState: (this: Socket, next: SocketState) => void;
+
+  /** A server that is not listening yet; see createServer(). */
+  constructor(options: ServerOptions, onConnection?: ConnectionHandler) {
+    super();
+    checkOptions(options);
+    if (options.workers === undefined && typeof onConnection !== 'function') {
+      throw invalidArgType('onConnection', 'a function', onConnection);
+    }
+    if (options.workers !== undefined && onConnection !== undefined) {
+      throw invalidArgValue('onConnection', onConnection, 'must be left out with options.workers (the handler is workerScript)');
+    }
+    this.#options = { ...options };
+    this.#handler = onConnection;
+    this.#reaper = options.idleTimeout === undefined || options.workers !== undefined
+      ? null
+      : new IdleReaper({ timeout: options.idleTimeout });
+    this.#reaper?.on('reap', (socket: Socket, idleMs: number) => this.emit('reap', socket, idleMs));
+    this.#pool = options.workers === undefined ? null : new WorkerPool(this, {
+      script: path.resolve(options.workerScript as string),
+      count: options.workers,
+      idleTimeout: options.idleTimeout,
+    });
+    const server = this;
+    this.#onConnectionState = function onConnectionState(this: Socket, next: SocketState) {
+      if (next !== 'closed') return;
+      server.#open.delete(this);
+      this.off('state', server.#onConnectionState);
+      server.connectionEnded();
+    };
+  }
+
+  /** Open connections (in this thread and in the workers). */
+  get connections(): number {
+    return this.#open.size + (this.#pool?.connections ?? 0);
+  }
+
+  /** Connections accepted and closed at once because of maxConnections (or no worker left). */
+  get rejected(): number {
+    return this.#rejected;
+  }
+
+  /** The reaper that closes idle connections (idleTimeout, in this thread), or null. */
+  get reaper(): IdleReaper | null {
+    return this.#reaper;
+  }
+
+  /** Whether the server accepts connections. */
+  get listening(): boolean {
+    return this.#listener !== null && !this.#stopping;
+  }
+
+  /** The bound address while listening, else null. */
+  address(): SocketAddress | null {
+    return this.listening ? (this.#listener as Socket).localAddress() as SocketAddress : null;
+  }
+
+  /**
+   * socket(), the options, bind(), listen() (and the workers' start):
+   * resolves with the bound address once connections are being accepted.
+   */
+  async listen(): Promise<SocketAddress> {
+    if (this.#listener !== null || this.#stopping) {
+      throw codedError('listen() was already called on this server', 'ERR_SERVER_ALREADY_LISTEN');
+    }
+    const options = this.#options;
+    const family = options.family ?? 'inet';
+    const listener = new Socket({ family });
+    this.#listener = listener;
+    try {
+      if (options.reuseAddress !== undefined) listener.setOption('SO_REUSEADDR', options.reuseAddress);
+      if (options.exclusiveAddressUse) listener.setOption('SO_EXCLUSIVEADDRUSE', true);
+      listener.bind({ address: options.address ?? WILDCARD[family], port: options.port });
+      listener.listen(options.backlog ?? 511);
+      await this.#pool?.start();
+    } catch (error) {
+      listener.close();
+      this.#stopping = true;
+      await this.#pool?.terminate();
+      throw error;
+    }
+    if (this.#stopping) throw codedError('the server was closed while starting', 'ERR_SERVER_NOT_RUNNING');
+    this.#accepting = this.#acceptLoop(listener);
+    const address = listener.localAddress() as SocketAddress;
+    this.emit('listening', address);
+    return address;
+  }
+
+  /**
+   * Stops accepting, then closes the open connections, or with
+   * `{ graceful: true }` waits for them to end; then stops the reaper and
+   * the workers. Calling it again without `graceful` ends the wait by
+   * closing what is left.
+   */
+  close(options: CloseOptions = {}): Promise<void> {
+    if (options === null || typeof options !== 'object') throw invalidArgType('options', 'of type object', options);
+    checkBoolean('options.graceful', options.graceful);
+    this.#stopping = true;
+    this.#listener?.close();
+    this.#wakeBackOff?.();
+    if (!options.graceful) {
+      for (const socket of [...this.#open]) socket.close();
+      this.#pool?.abort();
+    }
+    this.#closed ??= this.#finishClose();
+    return this.#closed;
+  }
+
+  async #finishClose(): Promise<void> {
+    await this.#accepting;
+    if (this.connections > 0) await new Promise<void>((resolve) => this.#drainWaiters.push(resolve));
+    this.#reaper?.close();
+    await this.#pool?.terminate();
+    this.emit('close');
+  }
+
+  async #acceptLoop(listener: Socket): Promise<void> {
+    while (!this.#stopping) {
+      let socket: Socket;
+      try {
+        socket = await listener.accept();
+      } catch (error) {
+        if (this.#stopping) return;
+        const code = (error as { code?: string }).code ?? '';
+        if (!TRANSIENT.has(code)) {
+          // The listening socket itself failed: stop, and say so as Node does
+          // (an 'error' nobody listens to is an uncaught exception).
+          this.#stopping = true;
+          listener.close();
+          process.nextTick(() => this.emit('error', error));
+          return;
+        }
+        if (this.listenerCount('error') > 0) this.emit('error', error);
+        if (BACK_OFF.has(code)) await this.#backOff();
+        continue;
+      }
+      this.#admit(socket);
+    }
+  }
+
+  #backOff(): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(wake, BACK_OFF_MS);
+      const server = this;
+      function wake() {
+        clearTimeout(timer);
+        server.#wakeBackOff = null;
+        resolve();
+      }
+      this.#wakeBackOff = wake;
+    });
+  }
+
+  #admit(socket: Socket): void {
+    const max = this.#options.maxConnections;
+    if (this.#stopping) {
+      socket.close();
+      return;
+    }
+    if (max !== undefined && this.connections >= max) {
+      socket.close();
+      this.#rejected++;
+      return;
+    }
+    if (this.#pool !== null) {
+      if (!this.#pool.dispatch(socket)) this.#rejected++;
+      return;
+    }
+    this.#open.add(socket);
+    socket.on('state', this.#onConnectionState);
+    this.#reaper?.add(socket);
+    let outcome: unknown;
+    try {
+      outcome = (this.#handler as ConnectionHandler)(socket);
+    } catch (error) {
+      this.connectionFailed(error, socket);
+      return;
+    }
+    if (outcome !== null && typeof (outcome as PromiseLike<unknown>)?.then === 'function') {
+      (outcome as PromiseLike<unknown>).then(undefined, (error: unknown) => this.connectionFailed(error, socket));
+    }
+  }
+
+  /** @internal A handler failed: report it and close that connection. */
+  connectionFailed(error: unknown, socket: Socket, closedBefore = socket.state === 'closed'): void {
+    try {
+      if (this.listenerCount('connectionError') > 0) {
+        this.emit('connectionError', error, socket);
+      } else if (!(closedBefore && ENDED_BY_CLOSE.has((error as { code?: unknown })?.code as string))) {
+        // Not swallowed: with nobody listening, it becomes a process warning
+        // (unless the handler only saw its connection closed under it).
+        process.emitWarning(error instanceof Error ? error : String(error), 'ConnectionError');
+      }
+    } finally {
+      socket.close();
+    }
+  }
+
+  /** @internal A connection ended (here or in a worker): wakes a graceful close. */
+  connectionEnded(): void {
+    if (this.#drainWaiters.length === 0 || this.connections > 0) return;
+    const waiters = this.#drainWaiters;
+    this.#drainWaiters = [];
+    for (const resolve of waiters) resolve();
+  }
+
+  /** @internal No worker was left to take a connection. */
+  connectionRejected(): void {
+    this.#rejected++;
+  }
+}
+
+/** new Server(options, onConnection): call listen() on it to start. */
+export function createServer(options: ServerOptions, onConnection?: ConnectionHandler): Server {
+  return new Server(options, onConnection);
+}
+
+// ---------------------------------------------------------------------------
+// Worker threads: the main thread accepts, detaches each connection and
+// posts it to the least-loaded worker, which adopts it (server-worker.ts).
+//
+// Messages to a worker:   { type: 'connection', id, transfer, family, socketType, state }
+// Messages from a worker: { type: 'ready' } once the handler module loaded,
+//                         { type: 'adopted', id }, { type: 'closed', id },
+//                         { type: 'failed', id, error, closedBefore } when the handler threw.
+
+interface PoolOptions {
+  script: string;
+  count: number;
+  idleTimeout: number | undefined;
+}
+
+interface InFlight {
+  socket: Socket;
+  transfer: ArrayBuffer;
+}
+
+interface Slot {
+  worker: Worker;
+  threadId: number;
+  startedAt: number;
+  // Posted, not yet adopted: the main thread still has to close these if the worker dies.
+  posted: Map<number, InFlight>;
+  // Adopted: the worker's own cleanup closes these if it dies.
+  adopted: Map<number, Socket>;
+  exited: boolean;
+}
+
+type WorkerMessage =
+  | { type: 'ready' }
+  | { type: 'adopted'; id: number }
+  | { type: 'closed'; id: number }
+  | { type: 'failed'; id: number; closedBefore: boolean;
+      error: { name?: string; message: string; stack?: string; code?: string } };
+
+// A worker that dies sooner than this after its start is not restarted
+// (a handler module that throws on load would otherwise restart forever).
+const MIN_UPTIME_MS = 1000;
+const WORKER_ENTRY = path.join(__dirname, 'server-worker.js');
+
+class WorkerPool {
+  readonly #server: Server;
+  readonly #options: PoolOptions;
+  #slots: Slot[] = [];
+  #next = 0;
+  #nextId = 0;
+  #stopping = false;
+
+  constructor(server: Server, options: PoolOptions) {
+    this.#server = server;
+    this.#options = options;
+  }
+
+  /** Connections posted to or open in the workers. */
+  get connections(): number {
+    let count = 0;
+    for (const slot of this.#slots) count += slot.posted.size + slot.adopted.size;
+    return count;
+  }
+
+  /** Starts the workers; resolves once each has loaded the handler module. */
+  async start(): Promise<void> {
+    const starting: Promise<void>[] = [];
+    for (let i = 0; i < this.#options.count; i++) starting.push(this.#spawn(i));
+    await Promise.all(starting);
+  }
+
+  /** Posts a connection to the least-loaded worker; false (and closed) if none is left. */
+  dispatch(socket: Socket): boolean {
+    const slot = this.#pick();
+    if (slot === undefined) {
+      socket.close();
+      return false;
+    }
+    const id = ++this.#nextId;
+    const { transfer, family, type, state } = socket.detach();
+    // postMessage copies the ArrayBuffer, so `transfer` stays ours to close
+    // the connection with should the worker die before adopting it.
+    slot.posted.set(id, { socket, transfer });
+    slot.worker.postMessage({ type: 'connection', id, transfer, family, socketType: type, state });
+    return true;
+  }
+
+  /** Terminates the workers now; their connections close. */
+  abort(): void {
+    this.#stopping = true;
+    for (const slot of this.#slots) void slot.worker.terminate();
+  }
+
+  /** Terminates the workers; resolves once they exited. */
+  async terminate(): Promise<void> {
+    this.#stopping = true;
+    await Promise.all(this.#slots.map((slot) => (slot.exited ? undefined : slot.worker.terminate())));
+  }
+
+  #pick(): Slot | undefined {
+    let best: Slot | undefined;
+    let bestLoad = Infinity;
+    const count = this.#slots.length;
+    // Least loaded, ties broken round robin.
+    for (let i = 0; i < count; i++) {
+      const slot = this.#slots[(this.#next + i) % count];
+      if (slot.exited) continue;
+      const load = slot.posted.size + slot.adopted.size;
+      if (load < bestLoad) {
+        best = slot;
+        bestLoad = load;
+      }
+    }
+    this.#next = (this.#next + 1) % Math.max(count, 1);
+    return best;
+  }
+
+  #spawn(index: number): Promise<void> {
+    const worker = new Worker(WORKER_ENTRY, {
+      workerData: { script: this.#options.script, idleTimeout: this.#options.idleTimeout },
+    });
+    const slot: Slot = { worker, threadId: worker.threadId, startedAt: Date.now(), posted: new Map(), adopted: new Map(), exited: false };
+    this.#slots[index] = slot;
+    let failure: Error | undefined;
+    return new Promise((resolve, reject) => {
+      let ready = false;
+      worker.on('message', (message: WorkerMessage) => {
+        if (message.type === 'ready') {
+          ready = true;
+          resolve();
+        } else {
+          this.#onMessage(slot, message);
+        }
+      });
+      worker.on('error', (error) => {
+        failure = error;
+      });
+      worker.on('exit', (exitCode) => {
+        this.#onExit(slot, index, exitCode, failure);
+        if (!ready) reject(failure ?? codedError(`the worker exited with code ${exitCode} before it was ready`, 'ERR_WORKER_INIT_FAILED'));
+      });
+    });
+  }
+
+  #onMessage(slot: Slot, message: WorkerMessage): void {
+    switch (message.type) {
+      case 'adopted': {
+        const posted = slot.posted.get(message.id);
+        if (posted === undefined) return;
+        slot.posted.delete(message.id);
+        slot.adopted.set(message.id, posted.socket);
+        return;
+      }
+      case 'closed':
+        if (slot.adopted.delete(message.id) || slot.posted.delete(message.id)) this.#server.connectionEnded();
+        return;
+      case 'failed': {
+        // The worker closed that connection; `socket` is this thread's detached object.
+        const socket = slot.adopted.get(message.id) ?? slot.posted.get(message.id)?.socket;
+        const error = Object.assign(new Error(message.error.message), message.error);
+        if (socket !== undefined) this.#server.connectionFailed(error, socket, message.closedBefore);
+        return;
+      }
+    }
+  }
+
+  #onExit(slot: Slot, index: number, exitCode: number, error: Error | undefined): void {
+    slot.exited = true;
+    // Adopted connections were closed by the worker's own cleanup; posted
+    // ones never reached a Socket there, so they are closed here.
+    for (const { socket, transfer } of slot.posted.values()) {
+      Socket.adopt({ transfer, family: socket.family, type: socket.type, state: 'connected' }).close();
+    }
+    slot.posted.clear();
+    slot.adopted.clear();
+    this.#server.connectionEnded();
+    if (this.#stopping) return;
+    const restarted = Date.now() - slot.startedAt >= MIN_UPTIME_MS;
+    if (restarted) this.#spawn(index).catch(() => {});
+    this.#server.emit('workerExit', { threadId: slot.threadId, exitCode, error, restarted } satisfies WorkerExit);
+  }
+}
