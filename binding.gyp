@@ -3,6 +3,7 @@
     {
       "target_name": "winsock",
       "sources": [
+        "native/activity.cc",
         "native/addon.cc",
         "native/error.cc",
         "native/js_address.cc",

@@ -2,6 +2,7 @@
 // `npm start`: the classic socket sequence on loopback, each call printed
 // with its result, and every state change as it happens.
 const { Socket, backend, description } = require('..');
+const reaperDemo = require('./reaper-demo');
 
 const t0 = performance.now();
 function log(who, call, result = '') {
@@ -60,6 +61,9 @@ async function main() {
   log('client', 'close()');
   server.close();
   log('server', 'close()');
+
+  console.log('\nThe idle reaper: a connection that goes quiet is closed by itself.');
+  await reaperDemo();
 }
 
 main().catch((error) => {

@@ -6,7 +6,7 @@ import { AbortError, SocketError } from './errors';
 /** The JS-facing native socket (native/socket_wrap.cc). */
 export interface NativeSocket {
   readonly fd: number;
-  readonly lastActivity: number;
+  activitySlot(): [Float64Array, number] | null;
   readonly eof: boolean;
   bind(address: NativeAddress | string): void;
   listen(backlog: number): void;

@@ -1,12 +1,12 @@
 // The idle reaper: closes sockets that had no completed I/O for `timeout` ms.
 //
 // Built for many sockets. Activity costs nothing here: the addon stamps each
-// completed operation (socket.lastActivity). One coarse, unref'd timer per
-// reaper sweeps every `interval` ms. Reading lastActivity crosses into the
-// addon, so the sweep keeps, per socket, the earliest time it could be idle
-// (its deadline) in a Float64Array and reads a socket's timestamp only once
-// that deadline has passed: a busy socket crosses once per `timeout`, not
-// once per sweep. Activity only moves forward, so the skip is exact.
+// completed operation into an array JS reads directly (socket.lastActivity,
+// lastRead, lastWrite). One coarse, unref'd timer per reaper sweeps every
+// `interval` ms. The sweep keeps, per socket, the earliest time it could be
+// idle (its deadline) in a Float64Array and reads a socket's timestamp only
+// once that deadline has passed, so a busy socket is looked at once per
+// `timeout`, not once per sweep. Activity only moves forward: the skip is exact.
 //
 // Sockets live in dense arrays (swap-remove on delete) and leave by
 // themselves: one 'state' listener per reaper (shared by its sockets) drops
@@ -79,7 +79,8 @@ export class IdleReaper extends EventEmitter {
       throw invalidArgValue('options.idle', idle, "must be 'read', 'write' or 'any'");
     }
     this.idle = idle;
-    this.#activityOf = idle === 'any' ? (socket) => socket.lastActivity : directionalActivity(idle);
+    this.#activityOf = idle === 'any' ? (socket) => socket.lastActivity
+      : idle === 'read' ? (socket) => socket.lastRead : (socket) => socket.lastWrite;
     const reaper = this;
     this.#onState = function onState(this: Socket, next: SocketState) {
       if (next === 'closed') reaper.delete(this);
@@ -100,7 +101,6 @@ export class IdleReaper extends EventEmitter {
       throw error;
     }
     if (this.#slots.has(socket) || socket.state === 'closed') return this;
-    if (this.idle !== 'any') watchDirections(socket);
     const slot = this.#sockets.length;
     if (slot === this.#deadlines.length) this.#grow();
     const now = performance.now();
@@ -200,45 +200,4 @@ export class IdleReaper extends EventEmitter {
     clearInterval(this.#timer);
     this.#timer = undefined;
   }
-}
-
-// Per-direction activity. The addon keeps one timestamp for every kind of
-// operation, so 'read' and 'write' reapers stamp completions in JS: only the
-// sockets such a reaper watches get their read and write methods wrapped,
-// so sockets without one pay nothing. (A native lastRead/lastWrite would
-// replace this.)
-interface DirectionTimes {
-  read: number;
-  write: number;
-}
-
-const directionTimes = new WeakMap<Socket, DirectionTimes>();
-const DIRECTION_OF = {
-  recv: 'read', recvFrom: 'read', accept: 'read', send: 'write', sendTo: 'write',
-} as const;
-
-function watchDirections(socket: Socket): void {
-  if (directionTimes.has(socket)) return;
-  const born = Math.max(socket.lastActivity, 0);
-  const times: DirectionTimes = { read: born, write: born };
-  directionTimes.set(socket, times);
-  for (const method of Object.keys(DIRECTION_OF) as (keyof typeof DIRECTION_OF)[]) {
-    const direction = DIRECTION_OF[method];
-    const original = socket[method] as (...args: unknown[]) => Promise<unknown>;
-    const stamp = <T>(value: T): T => {
-      times[direction] = performance.now();
-      return value;
-    };
-    Object.defineProperty(socket, method, {
-      configurable: true,
-      writable: true,
-      value: function stamped(this: Socket, ...args: unknown[]) {
-        return original.apply(this, args).then(stamp);
-      },
-    });
-  }
-}
-
-function directionalActivity(direction: 'read' | 'write'): (socket: Socket) => number {
-  return (socket) => (directionTimes.get(socket) as DirectionTimes)[direction];
 }

@@ -208,8 +208,9 @@ export class Server extends EventEmitter {
       listener.listen(options.backlog ?? 511);
       await this.#pool?.start();
     } catch (error) {
+      // Nothing was started: listen() may be tried again (after EADDRINUSE, say).
       listener.close();
-      this.#stopping = true;
+      this.#listener = null;
       await this.#pool?.terminate();
       throw error;
     }
@@ -398,6 +399,7 @@ class WorkerPool {
   #slots: Slot[] = [];
   #next = 0;
   #nextId = 0;
+  #started = false;
   #stopping = false;
 
   constructor(server: Server, options: PoolOptions) {
@@ -414,9 +416,12 @@ class WorkerPool {
 
   /** Starts the workers; resolves once each has loaded the handler module. */
   async start(): Promise<void> {
+    this.#stopping = false;
+    this.#slots = [];
     const starting: Promise<void>[] = [];
     for (let i = 0; i < this.#options.count; i++) starting.push(this.#spawn(i));
     await Promise.all(starting);
+    this.#started = true;
   }
 
   /** Posts a connection to the least-loaded worker; false (and closed) if none is left. */
@@ -524,7 +529,8 @@ class WorkerPool {
     slot.posted.clear();
     slot.adopted.clear();
     this.#server.connectionEnded();
-    if (this.#stopping) return;
+    // Stopping, or still starting (then listen() rejects instead): no restart, no event.
+    if (this.#stopping || !this.#started) return;
     const restarted = Date.now() - slot.startedAt >= MIN_UPTIME_MS;
     if (restarted) this.#spawn(index).catch(() => {});
     this.#server.emit('workerExit', { threadId: slot.threadId, exitCode, error, restarted } satisfies WorkerExit);

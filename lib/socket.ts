@@ -116,7 +116,10 @@ export class Socket extends EventEmitter {
   #state: SocketState = 'created';
   #readable = true;
   #writable = true;
-  #lastActivity = 0;
+  // This socket's timestamps, written by the addon (native/activity.h):
+  // [any, read, write] at #activityAt; copied here when the socket closes.
+  #activity: Float64Array = new Float64Array(3);
+  #activityAt = 0;
   #urgentId = 0;
   #urgentRearm = false;
   #reading = false;
@@ -155,6 +158,8 @@ export class Socket extends EventEmitter {
         this.#native = new binding.NativeSocket(familyNumber, typeNumber, protocol);
       }
     }
+    const slot = (this.#native as NativeSocket).activitySlot();
+    if (slot !== null) [this.#activity, this.#activityAt] = slot;
     this.on('newListener', (event) => {
       if (event === 'urgent') queueMicrotask(() => this.#watchUrgent());
     });
@@ -198,8 +203,23 @@ export class Socket extends EventEmitter {
 
   /** performance.now() of the last completed I/O (or of the socket's birth). */
   get lastActivity(): number {
-    if (this.#native !== null) this.#lastActivity = this.#native.lastActivity + HRTIME_TO_PERFORMANCE;
-    return this.#lastActivity;
+    return this.#activity[this.#activityAt] + HRTIME_TO_PERFORMANCE;
+  }
+
+  /** performance.now() of the last completed recv, recvFrom or accept (or birth). */
+  get lastRead(): number {
+    return this.#activity[this.#activityAt + 1] + HRTIME_TO_PERFORMANCE;
+  }
+
+  /** performance.now() of the last completed send, sendTo or connect (or birth). */
+  get lastWrite(): number {
+    return this.#activity[this.#activityAt + 2] + HRTIME_TO_PERFORMANCE;
+  }
+
+  // Keeps the last timestamps once the addon takes the slot back.
+  #keepActivity(): void {
+    this.#activity = this.#activity.slice(this.#activityAt, this.#activityAt + 3);
+    this.#activityAt = 0;
   }
 
   #open(operation: Operation): NativeSocket {
@@ -465,7 +485,7 @@ export class Socket extends EventEmitter {
   closeWith(code: string): void {
     const native = this.#native;
     if (native === null) return;
-    this.#lastActivity = this.lastActivity;
+    this.#keepActivity();
     this.#native = null;
     this.#urgentId = 0;
     this.#reading = false;
@@ -483,6 +503,7 @@ export class Socket extends EventEmitter {
     this.#unwatchUrgent();
     const state = this.#state;
     const transfer = native.detach();
+    this.#keepActivity();
     this.#native = null;
     this.#setState('closed');
     return { transfer, family: this.family, type: this.type, state };

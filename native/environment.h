@@ -6,6 +6,7 @@
 
 #include <memory>
 
+#include "activity.h"
 #include "sys.h"
 
 namespace winsock {
@@ -23,6 +24,7 @@ struct Environment {
   napi_handle_scope batch_handles = nullptr;
   napi_callback_scope batch_callbacks = nullptr;
   int batch_depth = 0;
+  ActivityPages activity;
   // Shared with every SocketWrap: false once the cleanup hook closed the loop.
   std::shared_ptr<struct Liveness> liveness;
   napi_async_cleanup_hook_handle cleanup = nullptr;

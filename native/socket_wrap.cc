@@ -79,7 +79,7 @@ Napi::Function SocketWrap::Define(Napi::Env env) {
       InstanceMethod<&SocketWrap::AtMark>("atMark"),
       InstanceMethod<&SocketWrap::SetKeepAlive>("setKeepAlive"),
       InstanceAccessor<&SocketWrap::GetFd>("fd"),
-      InstanceAccessor<&SocketWrap::GetLastActivity>("lastActivity"),
+      InstanceMethod<&SocketWrap::ActivitySlot>("activitySlot"),
       InstanceAccessor<&SocketWrap::GetEof>("eof"),
   });
 }
@@ -107,7 +107,7 @@ SocketWrap::SocketWrap(const Napi::CallbackInfo& info) : Napi::ObjectWrap<Socket
     socket_ = sys::socket_open(environment->loop, family, type, protocol, &error);
     if (socket_ == nullptr) throw SocketError(env, error);
   }
-  last_activity_ = sys::socket_last_activity(socket_);
+  activity_ = environment->activity.Take(env, static_cast<double>(sys::socket_last_activity(socket_)) / 1e6);
 }
 
 SocketWrap::~SocketWrap() {
@@ -115,6 +115,31 @@ SocketWrap::~SocketWrap() {
   // operation is pending (each one keeps this object alive), so closing
   // calls no JS.
   if (socket_ != nullptr && liveness_->loop_alive) sys::socket_close(socket_);
+  if (liveness_->loop_alive) GiveSlot();
+}
+
+void SocketWrap::GiveSlot() {
+  Environment::Of(Env())->activity.Give(activity_);
+}
+
+void SocketWrap::Stamp(sys::OpKind kind) {
+  if (!activity_ || socket_ == nullptr) return;
+  const double now = static_cast<double>(sys::socket_last_activity(socket_)) / 1e6;
+  activity_.fields[0] = now;
+  switch (kind) {
+    case sys::OpKind::Accept:
+    case sys::OpKind::Recv:
+    case sys::OpKind::RecvFrom:
+      activity_.fields[1] = now;
+      break;
+    case sys::OpKind::Connect:
+    case sys::OpKind::Send:
+    case sys::OpKind::SendTo:
+      activity_.fields[2] = now;
+      break;
+    case sys::OpKind::UrgentWait:
+      break;
+  }
 }
 
 Napi::Object SocketWrap::Wrap(Napi::Env env, sys::Socket* socket) {
@@ -182,7 +207,7 @@ void SocketWrap::OnDone(sys::Op* op) {
   }
   Napi::Env env = self->Env();
   Napi::HandleScope scope(env);
-  if (self->socket_ != nullptr) self->last_activity_ = sys::socket_last_activity(self->socket_);
+  if (!op->aborted) self->Stamp(op->kind);
   napi_value outcome = nullptr;
   bool resolved = false;
   try {
@@ -358,7 +383,7 @@ void SocketWrap::OnRead(sys::Op* op) {
   Napi::Env env = self->Env();
   Napi::HandleScope scope(env);
   if (op->more) {
-    if (self->socket_ != nullptr) self->last_activity_ = sys::socket_last_activity(self->socket_);
+    self->Stamp(sys::OpKind::Recv);
     napi_value chunk = Napi::Buffer<char>::Copy(env, op->received, op->transferred);
     napi_value result;
     if (napi_call_function(env, self->Value(), self->on_data_.Value(), 1, &chunk, &result) != napi_ok) {
@@ -421,9 +446,9 @@ Napi::Value SocketWrap::Close(const Napi::CallbackInfo& info) {
   if (socket_ == nullptr) return info.Env().Undefined();
   if (info[0].IsString()) close_code_ = info[0].As<Napi::String>().Utf8Value();
   sys::Socket* socket = socket_;
-  last_activity_ = sys::socket_last_activity(socket);
   socket_ = nullptr;
   sys::socket_close(socket);
+  GiveSlot();  // JS has read its last values before close
   return info.Env().Undefined();
 }
 
@@ -435,6 +460,7 @@ Napi::Value SocketWrap::Detach(const Napi::CallbackInfo& info) {
   sys::Error error = sys::socket_detach(socket, &transfer);
   if (error) throw SocketError(info.Env(), error);
   socket_ = nullptr;
+  GiveSlot();
   Napi::ArrayBuffer bytes = Napi::ArrayBuffer::New(info.Env(), transfer.size());
   if (!transfer.empty()) memcpy(bytes.Data(), transfer.data(), transfer.size());
   return bytes;
@@ -528,10 +554,15 @@ Napi::Value SocketWrap::GetEof(const Napi::CallbackInfo& info) {
   return Napi::Boolean::New(info.Env(), eof_);
 }
 
-// Milliseconds on the uv_hrtime clock (the one performance.now() reads).
-Napi::Value SocketWrap::GetLastActivity(const Napi::CallbackInfo& info) {
-  if (socket_ != nullptr) last_activity_ = sys::socket_last_activity(socket_);
-  return Napi::Number::New(info.Env(), static_cast<double>(last_activity_) / 1e6);
+// activitySlot(): [page, offset]: this socket's timestamps are
+// page[offset] (any), page[offset + 1] (read), page[offset + 2] (write),
+// in milliseconds on the uv_hrtime clock (the one performance.now() reads).
+Napi::Value SocketWrap::ActivitySlot(const Napi::CallbackInfo& info) {
+  Napi::Array result = Napi::Array::New(info.Env(), 2);
+  if (!activity_) return info.Env().Null();
+  result.Set(0u, Environment::Of(info.Env())->activity.Page(activity_));
+  result.Set(1u, Napi::Number::New(info.Env(), ActivityPages::Offset(activity_)));
+  return result;
 }
 
 }  // namespace winsock

@@ -8,6 +8,7 @@
 #include <string>
 #include <unordered_map>
 
+#include "activity.h"
 #include "sys.h"
 
 namespace winsock {
@@ -66,7 +67,11 @@ class SocketWrap : public Napi::ObjectWrap<SocketWrap> {
   Napi::Value AtMark(const Napi::CallbackInfo& info);
   Napi::Value SetKeepAlive(const Napi::CallbackInfo& info);
   Napi::Value GetFd(const Napi::CallbackInfo& info);
-  Napi::Value GetLastActivity(const Napi::CallbackInfo& info);
+  Napi::Value ActivitySlot(const Napi::CallbackInfo& info);
+  // Stamps the slot from the backend's clock: every completion, and reads
+  // or writes in their own field.
+  void Stamp(sys::OpKind kind);
+  void GiveSlot();
   Napi::Value GetEof(const Napi::CallbackInfo& info);
   void Hold();     // an operation started: this object must stay alive
   void Release();  // one ended
@@ -77,7 +82,7 @@ class SocketWrap : public Napi::ObjectWrap<SocketWrap> {
   std::string close_code_ = "ERR_SOCKET_CLOSED";
   // Operations JS may cancel (an AbortSignal), by the id JS gave them.
   std::unordered_map<uint32_t, sys::Op*> cancellable_;
-  uint64_t last_activity_ = 0;  // kept after close
+  ActivityPages::Slot activity_;
   // A recv of at least one byte completed with none: the peer's EOF.
   bool eof_ = false;
   // Operations in flight; while there are any, the JS object is held.

@@ -4,7 +4,6 @@ const { spawn } = require('node:child_process');
 const path = require('node:path');
 const { createServer, Server, backend } = require('..');
 const { useSockets } = require('./support/sockets');
-const { underWine } = require('./support/wine');
 
 const PACKAGE = path.join(__dirname, '..');
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -17,6 +16,12 @@ async function echo(socket) {
     await socket.send(chunk);
   }
   socket.close();
+}
+
+/** it() that runs on the POSIX backend only, skipped elsewhere with the reason in its title. */
+function itOnPosix(reason, title, body) {
+  if (backend === 'posix') return it(title, body);
+  return it(`${title} (skipped on ${backend}: ${reason})`);
 }
 
 /** Polls `condition` every 5 ms until it holds (the test's own timeout bounds the wait). */
@@ -194,10 +199,14 @@ describe('createServer', () => {
     assert.equal((await client.recv()).length, 0);
   });
 
-  it('rejects listen() with EADDRINUSE on a port that is taken', async () => {
+  it('rejects listen() with EADDRINUSE on a port that is taken, and lets it be tried again', async () => {
     const first = server({}, echo);
     const { port } = await first.listen();
-    await assert.rejects(server({ port }, echo).listen(), { code: 'EADDRINUSE' });
+    const second = server({ port }, echo);
+    await assert.rejects(second.listen(), { code: 'EADDRINUSE' });
+    assert.equal(second.listening, false);
+    await first.close();
+    assert.equal((await second.listen()).port, port);
   });
 
   it('refuses a second listen() with ERR_SERVER_ALREADY_LISTEN', async () => {
@@ -206,8 +215,8 @@ describe('createServer', () => {
     await assert.rejects(echoing.listen(), { code: 'ERR_SERVER_ALREADY_LISTEN' });
   });
 
-  it('sets SO_REUSEADDR with reuseAddress, so a port with a connection in TIME_WAIT can be bound again', async function () {
-    if (backend !== 'posix') this.skip(); // Winsock's SO_REUSEADDR means something else (binding over a live socket).
+  const reuseReason = "Winsock's SO_REUSEADDR means binding over a live socket";
+  itOnPosix(reuseReason, 'binds a port with a connection in TIME_WAIT again only with reuseAddress', async () => {
     async function leaveTimeWait(options) {
       const first = server(options, (socket) => socket.close()); // the server closes first: TIME_WAIT on its side
       const address = await first.listen();
@@ -255,8 +264,7 @@ describe('createServer', () => {
     assert.throws(() => createServer({ port: 0, workerScript: 'x.js' }, handler), { code: 'ERR_INVALID_ARG_VALUE' });
   });
 
-  it('keeps accepting after EMFILE, emitting it as error', async function () {
-    if (process.platform === 'win32' || underWine) this.skip(); // needs a POSIX descriptor limit (ulimit -n)
+  itOnPosix('it needs a descriptor limit (ulimit -n)', 'keeps accepting after EMFILE, emitting it as error', async function () {
     this.timeout(60000);
     const CLIENTS = 120;
     // The server runs in a child limited to 64 descriptors; it drops all it

@@ -113,40 +113,65 @@ VOID CALLBACK post_completion(PVOID context, BOOLEAN) {
 }
 
 // After an overlapped call: `code` is 0 when it returned success, else
-// WSAGetLastError(). Completes inline unless a packet is now owed.
-void after_call(WinOp* op, int code) {
+// WSAGetLastError(). True when a packet is now owed (the op waits for it);
+// else fills in the result, there and then.
+bool owed_packet(WinOp* op, int* code, DWORD* bytes) {
   Socket* socket = op->socket;
-  const bool owed = code == WSA_IO_PENDING || (code == 0 && !socket->skip_on_success);
+  *bytes = 0;
+  const bool owed = *code == WSA_IO_PENDING || (*code == 0 && !socket->skip_on_success);
   if (owed && op->event != nullptr) {
     if (op->wait != nullptr) {
       UnregisterWait(op->wait);  // the previous round's, fired already
       op->wait = nullptr;
     }
     op->port = socket->loop->port;
-    if (!RegisterWaitForSingleObject(&op->wait, op->event, post_completion, op, INFINITE,
-                                     WT_EXECUTEINWAITTHREAD | WT_EXECUTEONLYONCE)) {
-      // Nothing would ever report this operation: stop it and wait for it
-      // here, so the OVERLAPPED is ours again before it is freed.
-      op->wait = nullptr;
-      const int failed = static_cast<int>(GetLastError());
-      CancelIoEx(reinterpret_cast<HANDLE>(socket->handle), &op->io.overlapped);
-      DWORD bytes = 0, flags = 0;
-      WSAGetOverlappedResult(socket->handle, &op->io.overlapped, &bytes, TRUE, &flags);
-      no_packet(op);
-      return finish(op, failed, 0);
+    if (RegisterWaitForSingleObject(&op->wait, op->event, post_completion, op, INFINITE,
+                                    WT_EXECUTEINWAITTHREAD | WT_EXECUTEONLYONCE)) {
+      return true;
     }
-    return;
+    // Nothing would ever report this operation: stop it and wait for it
+    // here, so the OVERLAPPED is ours again before it is freed.
+    op->wait = nullptr;
+    *code = static_cast<int>(GetLastError());
+    CancelIoEx(reinterpret_cast<HANDLE>(socket->handle), &op->io.overlapped);
+    DWORD ignored = 0, flags = 0;
+    WSAGetOverlappedResult(socket->handle, &op->io.overlapped, &ignored, TRUE, &flags);
+    no_packet(op);
+    return false;
   }
-  if (owed) return;  // the port will tell
+  if (owed) return true;  // the port will tell
   no_packet(op);
-  DWORD bytes = 0;
-  if (code == 0) {
+  if (*code == 0) {
     DWORD flags = 0;
-    if (!WSAGetOverlappedResult(socket->handle, &op->io.overlapped, &bytes, FALSE, &flags)) {
-      code = WSAGetLastError();
+    if (!WSAGetOverlappedResult(socket->handle, &op->io.overlapped, bytes, FALSE, &flags)) {
+      *code = WSAGetLastError();
     }
   }
-  finish(op, code, bytes);
+  return false;
+}
+
+// Completes inline unless a packet is now owed.
+void after_call(WinOp* op, int code) {
+  DWORD bytes = 0;
+  if (!owed_packet(op, &code, &bytes)) finish(op, code, bytes);
+}
+
+// A result that is known now but must reach done() from the loop: posted to
+// our own port as the packet the operation would have had.
+void defer(WinOp* op, int code, DWORD bytes) {
+  op->deferred = true;
+  op->deferred_code = code;
+  op->deferred_bytes = bytes;
+  op->state.store(0);
+  loop_expect_packet(op->socket->loop);
+  if (!PostQueuedCompletionStatus(op->socket->loop->port, 0, loop_socket_key(),
+                                  &op->io.overlapped)) {
+    // Cannot happen with a valid port; ending the op inline beats never.
+    no_packet(op);
+    op->deferred = false;
+    op->error = Error{static_cast<int>(GetLastError()), "PostQueuedCompletionStatus"};
+    complete(op);
+  }
 }
 
 // --- extension functions -----------------------------------------------------
@@ -371,6 +396,69 @@ void start(WinOp* op) {
   complete_error(op, WSAEOPNOTSUPP, "op_submit");
 }
 
+// --- continuous reads (Op::repeat) -------------------------------------------
+
+// How many chunks one packet may deliver in a row when WSARecv keeps
+// succeeding at once, before the rest is left to the loop (so a fast peer
+// cannot starve timers and other sockets).
+constexpr int kInlineRounds = 16;
+
+// One WSARecv of a continuous read into the op's buffer. True when it
+// finished at once, with its result in code/bytes.
+bool issue_repeat(WinOp* op, int* code, DWORD* bytes) {
+  Socket* socket = op->socket;
+  if (op->buffer.empty()) op->buffer.resize(std::max<size_t>(1, clamp_length(op->length)));
+  op->wsabuf.buf = op->buffer.data();
+  op->wsabuf.len = clamp_length(op->length);
+  op->io_flags = static_cast<DWORD>(op->flags & ~MSG_WAITALL);
+  DWORD received = 0;
+  OVERLAPPED* overlapped = begin_io(op);
+  int rc = WSARecv(socket->handle, &op->wsabuf, 1, &received, &op->io_flags, overlapped, nullptr);
+  *code = rc == 0 ? 0 : WSAGetLastError();
+  return !owed_packet(op, code, bytes);
+}
+
+void start_repeat(WinOp* op) {
+  int code = 0;
+  DWORD bytes = 0;
+  if (issue_repeat(op, &code, &bytes)) defer(op, code, bytes);
+}
+
+// A result of a continuous read: a chunk (done() with `more`, the op stays
+// armed) or the end (EOF, an error, a cancel: done() without `more`).
+void repeat_result(WinOp* op, int code, DWORD bytes) {
+  for (int round = 1;; round++) {
+    if (code != 0 || bytes == 0) {
+      if (code != 0) {
+        if (op->cancel_requested) op->aborted = true;
+        else op->error = Error{code, "WSARecv"};
+      }
+      op->transferred = 0;
+      op->received = nullptr;
+      return complete(op);
+    }
+    // A chunk. Bytes that arrived are delivered even if a cancel raced them.
+    Socket* socket = op->socket;
+    op->more = true;
+    op->in_done = true;
+    op->transferred = bytes;
+    op->received = op->buffer.data();
+    socket->last_activity = uv_hrtime();
+    op->done(op);
+    op->in_done = false;
+    op->more = false;
+    op->transferred = 0;
+    op->received = nullptr;
+    if (op->cancel_requested) {
+      // op_cancel or socket_close from inside done(): it ends now.
+      op->aborted = true;
+      return complete(op);
+    }
+    if (!issue_repeat(op, &code, &bytes)) return;  // pending: the port tells
+    if (round >= kInlineRounds) return defer(op, code, bytes);
+  }
+}
+
 // --- results -----------------------------------------------------------------
 
 void finish_accept(WinOp* op, int code) {
@@ -519,6 +607,8 @@ void finish(WinOp* op, int code, DWORD bytes) {
     case OpKind::Send:
     case OpKind::SendTo: return finish_send(op, code, bytes);
     case OpKind::Recv:
+      if (op->repeat) return repeat_result(op, code, bytes);
+      return finish_recv(op, code, bytes);
     case OpKind::RecvFrom: return finish_recv(op, code, bytes);
     case OpKind::UrgentWait: return finish_urgent_wait(op, code, bytes);
   }
@@ -543,15 +633,27 @@ void op_submit(Socket* socket, Op* base) {
   if (socket->emulate_iocp) {
     // Auto-reset, so one signal is one wake-up of the registered wait.
     op->event = CreateEventW(nullptr, FALSE, FALSE, nullptr);
-    if (op->event == nullptr) return complete_error(op, static_cast<int>(GetLastError()), "CreateEventW");
+    if (op->event == nullptr) {
+      const int code = static_cast<int>(GetLastError());
+      if (op->repeat) return defer(op, code, 0);
+      return complete_error(op, code, "CreateEventW");
+    }
   }
+  // A continuous read starts from the loop, never inline: its chunks
+  // always arrive in a callback of their own.
+  if (op->kind == OpKind::Recv && op->repeat) return start_repeat(op);
   start(op);
 }
 
 void op_cancel(Socket* socket, Op* base) {
   WinOp* op = static_cast<WinOp*>(base);
+  if (op != nullptr && op->in_done) {
+    op->cancel_requested = true;  // repeat_result ends it when done() returns
+    return;
+  }
   if (socket == nullptr || op == nullptr || !op->listed || op->socket != socket) return;
   op->cancel_requested = true;
+  if (op->deferred) return;  // no I/O to cancel: its posted result is on the way
   if (op->state.load() & WinOp::kArrived) {
     // Parked with no I/O (an UrgentWait on an ended stream): abort it now.
     op->aborted = true;
@@ -587,7 +689,12 @@ void op_packet(WinOp* op) {
   }
   DWORD bytes = 0, flags = 0;
   int code = 0;
-  if (!WSAGetOverlappedResult(op->socket->handle, &op->io.overlapped, &bytes, FALSE, &flags)) {
+  if (op->deferred) {
+    op->deferred = false;
+    code = op->deferred_code;
+    bytes = op->deferred_bytes;
+  } else if (!WSAGetOverlappedResult(op->socket->handle, &op->io.overlapped, &bytes, FALSE,
+                                     &flags)) {
     code = WSAGetLastError();
   }
   finish(op, code, bytes);
@@ -607,6 +714,12 @@ void socket_abort_all(Socket* socket, bool teardown) {
     unlist(op);
     op->aborted = true;
     op->teardown = teardown;
+    if (op->in_done) {
+      // Closed from inside this op's own done() (a chunk of a continuous
+      // read): repeat_result ends it once done() has returned.
+      op->cancel_requested = true;
+      continue;
+    }
     op->done(op);
     release(op);
   }

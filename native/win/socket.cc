@@ -77,7 +77,7 @@ Socket* socket_wrap(Loop* loop, SOCKET handle, int family, int type, int protoco
                                            FILE_SKIP_COMPLETION_PORT_ON_SUCCESS |
                                                FILE_SKIP_SET_EVENT_ON_HANDLE) != FALSE;
   }
-  if (type == SOCK_DGRAM) socket_report_unreachable(socket, false);
+  if (type == SOCK_DGRAM && !adopted) socket_report_unreachable(socket, false);
   link(loop, socket);
   return socket;
 }
@@ -133,6 +133,12 @@ Socket* socket_adopt(Loop* loop, const std::vector<uint8_t>& transfer, Error* er
     sockaddr_storage local{};
     int length = sizeof(local);
     socket->bound = getsockname(handle, reinterpret_cast<sockaddr*>(&local), &length) == 0;
+    if (socket->type == SOCK_DGRAM) {
+      // As socket_open and connect leave it: reported only once connected.
+      length = sizeof(local);
+      socket_report_unreachable(
+          socket, getpeername(handle, reinterpret_cast<sockaddr*>(&local), &length) == 0);
+    }
   }
   return socket;
 }

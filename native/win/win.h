@@ -111,6 +111,13 @@ struct WinOp : Op {
   WinOp* next = nullptr;
   bool listed = false;
   bool cancel_requested = false;
+  // Continuous reads (Op::repeat): done() of a chunk is running; and a
+  // result that came at once but must reach done() from the loop (a repeat
+  // op never completes inside op_submit), posted to the port by us.
+  bool in_done = false;
+  bool deferred = false;
+  int deferred_code = 0;
+  DWORD deferred_bytes = 0;
   // Bytes moved so far: a stream send resubmits the rest after a partial
   // completion, a Recv with MSG_WAITALL gathers until length.
   size_t progress = 0;
