@@ -160,12 +160,57 @@ export class Socket extends EventEmitter {
     }
     const slot = (this.#native as NativeSocket).activitySlot();
     if (slot !== null) [this.#activity, this.#activityAt] = slot;
-    this.on('newListener', (event) => {
-      if (event === 'urgent') queueMicrotask(() => this.#watchUrgent());
-    });
-    this.on('removeListener', (event) => {
-      if (event === 'urgent' && this.listenerCount('urgent') === 0) this.#unwatchUrgent();
-    });
+  }
+
+  // 'urgent' listeners start and stop the wait for urgent data. (Overrides
+  // rather than 'newListener' handlers: an idle socket carries no listener.)
+  override on(event: string | symbol, listener: (...args: any[]) => void): this {
+    super.on(event, listener);
+    if (event === 'urgent') this.#urgentListenersChanged();
+    return this;
+  }
+
+  override addListener(event: string | symbol, listener: (...args: any[]) => void): this {
+    return this.on(event, listener);
+  }
+
+  override once(event: string | symbol, listener: (...args: any[]) => void): this {
+    super.once(event, listener);
+    if (event === 'urgent') this.#urgentListenersChanged();
+    return this;
+  }
+
+  override prependListener(event: string | symbol, listener: (...args: any[]) => void): this {
+    super.prependListener(event, listener);
+    if (event === 'urgent') this.#urgentListenersChanged();
+    return this;
+  }
+
+  override prependOnceListener(event: string | symbol, listener: (...args: any[]) => void): this {
+    super.prependOnceListener(event, listener);
+    if (event === 'urgent') this.#urgentListenersChanged();
+    return this;
+  }
+
+  override off(event: string | symbol, listener: (...args: any[]) => void): this {
+    return this.removeListener(event, listener);
+  }
+
+  override removeListener(event: string | symbol, listener: (...args: any[]) => void): this {
+    super.removeListener(event, listener);
+    if (event === 'urgent') this.#urgentListenersChanged();
+    return this;
+  }
+
+  override removeAllListeners(event?: string | symbol): this {
+    super.removeAllListeners(event);
+    if (event === undefined || event === 'urgent') this.#urgentListenersChanged();
+    return this;
+  }
+
+  #urgentListenersChanged(): void {
+    if (this.listenerCount('urgent') === 0) this.#unwatchUrgent();
+    else queueMicrotask(() => this.#watchUrgent());
   }
 
   /** Re-adopts a socket given up by detach() (possibly in another thread). */

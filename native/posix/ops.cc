@@ -192,7 +192,7 @@ bool try_now(Socket* socket, PosixOp* op) {
   return step == Step::Done;
 }
 
-std::deque<PosixOp*>& queue_of(Socket* socket, OpKind kind) {
+OpQueue& queue_of(Socket* socket, OpKind kind) {
   switch (kind) {
     case OpKind::Accept:
     case OpKind::Recv:
@@ -223,7 +223,7 @@ bool deliver_chunk(Socket* socket, PosixOp* op) {
 }
 
 // Completes queued operations from the front while they can finish now.
-void drain(Socket* socket, std::deque<PosixOp*>& queue) {
+void drain(Socket* socket, OpQueue& queue) {
   while (!socket->closed && !queue.empty()) {
     PosixOp* op = queue.front();
     if (perform(socket, op) == Step::Again) return;
@@ -237,7 +237,7 @@ void drain(Socket* socket, std::deque<PosixOp*>& queue) {
   }
 }
 
-void fail_queue(Socket* socket, std::deque<PosixOp*>& queue, Error error) {
+void fail_queue(Socket* socket, OpQueue& queue, Error error) {
   while (!socket->closed && !queue.empty()) {
     PosixOp* op = queue.front();
     queue.pop_front();
@@ -341,7 +341,7 @@ void op_submit(Socket* socket, Op* base) {
     queue.push_back(op);
     // A continuous read starts from the loop, never inline: its chunks
     // always arrive in a callback of their own.
-    if (queue.size() == 1 && !op->repeat && try_now(socket, op)) {
+    if (queue.single() && !op->repeat && try_now(socket, op)) {
       queue.pop_front();
       finish(socket, op);
     }
@@ -352,12 +352,13 @@ void op_submit(Socket* socket, Op* base) {
 }
 
 void socket_abort_all(Socket* socket, bool teardown) {
-  std::deque<PosixOp*> pending;
-  for (auto* queue : {&socket->reads, &socket->writes, &socket->urgent}) {
-    pending.insert(pending.end(), queue->begin(), queue->end());
-    queue->clear();
-  }
-  for (PosixOp* op : pending) {
+  OpQueue pending;
+  socket->reads.move_to(pending);
+  socket->writes.move_to(pending);
+  socket->urgent.move_to(pending);
+  while (!pending.empty()) {
+    PosixOp* op = pending.front();
+    pending.pop_front();
     op->aborted = true;
     op->teardown = teardown;
     if (op->in_done) {
@@ -391,18 +392,13 @@ void op_cancel(Socket* socket, Op* base) {
     op->cancel_requested = true;  // drain() ends it when done() returns
     return;
   }
-  auto& queue = queue_of(socket, op->kind);
-  for (auto it = queue.begin(); it != queue.end(); ++it) {
-    if (*it != op) continue;
-    queue.erase(it);
-    op->aborted = true;
-    socket->dispatching++;
-    finish(socket, op);
-    socket->dispatching--;
-    update_poll(socket, true);
-    if (socket->closed) socket_release(socket);
-    return;
-  }
+  if (!queue_of(socket, op->kind).erase(op)) return;  // not pending (any more)
+  op->aborted = true;
+  socket->dispatching++;
+  finish(socket, op);
+  socket->dispatching--;
+  update_poll(socket, true);
+  if (socket->closed) socket_release(socket);
 }
 
 

@@ -6,7 +6,6 @@
 #include <uv.h>
 
 #include <cstdint>
-#include <deque>
 #include <unordered_set>
 #include <vector>
 
@@ -15,6 +14,24 @@
 namespace sys {
 
 struct PosixOp;
+
+// A FIFO of operations linked through the ops themselves: an idle socket
+// pays two pointers per queue, not a std::deque's preallocated block.
+class OpQueue {
+ public:
+  bool empty() const { return head_ == nullptr; }
+  bool single() const { return head_ != nullptr && head_ == tail_; }
+  PosixOp* front() const { return head_; }
+  void push_back(PosixOp* op);
+  void pop_front();
+  bool erase(PosixOp* op);  // false when the op is not queued here
+  // Moves every op to the back of `into`, leaving this queue empty.
+  void move_to(OpQueue& into);
+
+ private:
+  PosixOp* head_ = nullptr;
+  PosixOp* tail_ = nullptr;
+};
 
 struct Loop {
   napi_env env = nullptr;
@@ -46,9 +63,9 @@ struct Socket {
   // callback; a socket whose poll is closing is released there.
   uv_poll_t* poll = nullptr;
   int polled_events = 0;
-  std::deque<PosixOp*> reads;    // Accept, Recv, RecvFrom, in order
-  std::deque<PosixOp*> writes;   // Connect, Send, SendTo, in order
-  std::deque<PosixOp*> urgent;   // UrgentWait
+  OpQueue reads;    // Accept, Recv, RecvFrom, in order
+  OpQueue writes;   // Connect, Send, SendTo, in order
+  OpQueue urgent;   // UrgentWait
   uint64_t last_activity = 0;
   bool closed = false;
   bool trim_pending = false;  // listed in Loop::to_trim
@@ -62,12 +79,47 @@ struct Socket {
 
 struct PosixOp : Op {
   explicit PosixOp(OpKind k) : Op(k) {}
+  PosixOp* next = nullptr;  // OpQueue link
   size_t offset = 0;        // Send: bytes already sent
   bool connect_started = false;
   std::vector<char> gathered;  // Recv with MSG_WAITALL: bytes so far
   bool in_done = false;        // repeat: done() is running for a chunk
   bool cancel_requested = false;  // repeat: op_cancel came from inside done()
 };
+
+inline void OpQueue::push_back(PosixOp* op) {
+  op->next = nullptr;
+  if (tail_ == nullptr) {
+    head_ = tail_ = op;
+  } else {
+    tail_->next = op;
+    tail_ = op;
+  }
+}
+
+inline void OpQueue::pop_front() {
+  head_ = head_->next;
+  if (head_ == nullptr) tail_ = nullptr;
+}
+
+inline bool OpQueue::erase(PosixOp* op) {
+  PosixOp* previous = nullptr;
+  for (PosixOp* at = head_; at != nullptr; previous = at, at = at->next) {
+    if (at != op) continue;
+    (previous == nullptr ? head_ : previous->next) = at->next;
+    if (tail_ == at) tail_ = previous;
+    return true;
+  }
+  return false;
+}
+
+inline void OpQueue::move_to(OpQueue& into) {
+  while (!empty()) {
+    PosixOp* op = head_;
+    pop_front();
+    into.push_back(op);
+  }
+}
 
 // ops.cc, socket.cc, loop.cc
 void socket_abort_all(Socket* socket, bool teardown);
