@@ -51,6 +51,5 @@ export function toNative(value: unknown, name = 'address'): NativeAddress | stri
 /** The address the addon read (getsockname, getpeername, recvfrom, accept). */
 export function fromNative(value: NativeAddressOut): AnyAddress {
   if (value.family === 'unix') return { family: 'unix', path: value.path };
-  if (value.family === 'unknown') return { family: undefined, address: '', port: 0 };
   return value;
 }

@@ -43,7 +43,7 @@ export interface NativeAddress {
 export type NativeAddressOut =
   | { family: 'inet' | 'inet6'; address: string; port: number; flowinfo?: number; scopeId?: number }
   | { family: 'unix'; path: string }
-  | { family: 'unknown' };
+  | { family: undefined; address: ''; port: 0 };
 
 interface Binding {
   NativeSocket: {

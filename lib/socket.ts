@@ -496,14 +496,17 @@ export class Socket extends EventEmitter {
   }
 
   /** recvfrom(2) (recvmsg) / Winsock WSARecvFrom. `truncated`: the datagram was longer than `size`. */
-  async recvFrom(size: number = DEFAULT_RECV_SIZE, options?: RecvOptions):
+  recvFrom(size: number = DEFAULT_RECV_SIZE, options?: RecvOptions):
     Promise<{ data: Buffer; address: AnyAddress; truncated: boolean }> {
     const native = this.#open('recvFrom');
     checkSize(size);
     const flags = flagsOf(options);
     const signal = checkSignal(options?.signal);
-    const result = await this.#cancellable(signal, (id) => native.recvFrom(size, flags, id));
-    return { data: result.data, address: fromNative(result.address), truncated: result.truncated };
+    // The addon already gives the result its public shape (js_address.cc).
+    return (signal === undefined
+      ? native.recvFrom(size, flags, 0)
+      : this.#cancellable(signal, (id) => native.recvFrom(size, flags, id))) as
+      Promise<{ data: Buffer; address: AnyAddress; truncated: boolean }>;
   }
 
   /** shutdown(2) / Winsock shutdown: 'send' (default), 'receive' or 'both'. */

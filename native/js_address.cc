@@ -70,7 +70,10 @@ Napi::Value FromAddress(Napi::Env env, const sys::Address& address) {
       object.Set("path", parts.path);
       break;
     default:
-      object.Set("family", "unknown");
+      // An address of another family (raw sockets, AF_UNSPEC): no text form.
+      object.Set("family", env.Undefined());
+      object.Set("address", "");
+      object.Set("port", 0);
   }
   return object;
 }

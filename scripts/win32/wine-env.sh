@@ -42,6 +42,7 @@ win32_node() {
   local log=$1 rc=0
   shift
   mkdir -p "$(dirname "$log")"
+  : >"$log"  # exists before tail opens it, whenever wine gets to it
   wine "$WIN32_NODE" "$@" </dev/null >"$log" 2>&1 &
   WIN32_NODE_PID=$!
   tail -n +1 -s 0.2 -f --pid="$WIN32_NODE_PID" "$log" || true
