@@ -3,21 +3,13 @@ const assert = require('node:assert/strict');
 const { createServer } = require('..');
 const { useSockets } = require('./support/sockets');
 const { underWine } = require('./support/wine');
+const { sleep, echo } = require('./support/servers');
 
 // Wine's Winsock is far slower with thousands of sockets: a tenth there.
 const CONNECTIONS = underWine ? 200 : 2000;
 const IDLE_TIMEOUT = 1000;
 const TRADE_EVERY = 100;
-const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
-async function echo(socket) {
-  for (;;) {
-    const chunk = await socket.recv();
-    if (chunk.length === 0) break;
-    await socket.send(chunk);
-  }
-  socket.close();
-}
 
 describe('a server at scale', () => {
   const { make } = useSockets();

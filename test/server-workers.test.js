@@ -2,34 +2,15 @@
 const assert = require('node:assert/strict');
 const crypto = require('node:crypto');
 const path = require('node:path');
-const { createServer } = require('..');
 const { useSockets } = require('./support/sockets');
+const { sleep, until, useServers } = require('./support/servers');
 
 const fixture = (name) => path.join(__dirname, 'fixtures', name);
-const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
-async function until(condition) {
-  while (!condition()) await sleep(5);
-}
 
 describe('createServer with worker threads', () => {
   const { make, readExactly, readToEnd } = useSockets();
-  const servers = [];
-  afterEach(async () => {
-    await Promise.all(servers.splice(0).map((server) => server.close()));
-  });
-
-  function server(options) {
-    const made = createServer({ address: '127.0.0.1', port: 0, ...options });
-    servers.push(made);
-    return made;
-  }
-
-  async function connect(address) {
-    const client = make();
-    await client.connect(address);
-    return client;
-  }
+  const { server, connect } = useServers(make);
 
   /** Opens a connection, sends a command to command-handler.js and returns the client. */
   async function command(address, text) {

@@ -4,19 +4,10 @@ const { spawn } = require('node:child_process');
 const path = require('node:path');
 const { createServer, Server, backend } = require('..');
 const { useSockets } = require('./support/sockets');
+const { sleep, until, echo, useServers } = require('./support/servers');
 
 const PACKAGE = path.join(__dirname, '..');
-const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** Echoes until EOF, then closes. */
-async function echo(socket) {
-  for (;;) {
-    const chunk = await socket.recv();
-    if (chunk.length === 0) break;
-    await socket.send(chunk);
-  }
-  socket.close();
-}
 
 /** it() that runs on the POSIX backend only, skipped elsewhere with the reason in its title. */
 function itOnPosix(reason, title, body) {
@@ -24,31 +15,10 @@ function itOnPosix(reason, title, body) {
   return it(`${title} (skipped on ${backend}: ${reason})`);
 }
 
-/** Polls `condition` every 5 ms until it holds (the test's own timeout bounds the wait). */
-async function until(condition) {
-  while (!condition()) await sleep(5);
-}
 
 describe('createServer', () => {
   const { make, readToEnd } = useSockets();
-  const servers = [];
-  afterEach(async () => {
-    await Promise.all(servers.splice(0).map((server) => server.close()));
-  });
-
-  /** createServer on loopback port 0, closed after the test. */
-  function server(options, onConnection) {
-    const made = createServer({ address: '127.0.0.1', port: 0, ...options }, onConnection);
-    servers.push(made);
-    return made;
-  }
-
-  /** A client connected to `address`. */
-  async function connect(address) {
-    const client = make();
-    await client.connect(address);
-    return client;
-  }
+  const { server, connect } = useServers(make);
 
   it('listens on the port the stack chose and resolves with that address', async () => {
     const echoing = server({}, echo);

@@ -1,18 +1,8 @@
 'use strict';
 const assert = require('node:assert/strict');
 const codec = require('../../dist/codec');
+const { mulberry32 } = require('../support/random');
 
-// mulberry32: a tiny seeded PRNG, so every randomised test replays the same way.
-function mulberry32(seed) {
-  let state = seed >>> 0;
-  return function random() {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 // An in-memory pair of stream sockets with the send/recv/shutdown shape of winsock's
 // Socket: what one sends, the other receives in chunks of random sizes.
