@@ -508,7 +508,9 @@ Napi::Value SocketWrap::GetSockOpt(const Napi::CallbackInfo& info) {
   const int32_t level = Int32Arg(info, 0, "level", 0);
   const int32_t name = Int32Arg(info, 1, "name", 0);
   const uint32_t capacity = info[2].IsUndefined() ? 4 : SizeArg(info, 2, "size");
-  if (capacity > 65536) throw RangeError(info.Env(), "ERR_OUT_OF_RANGE", "size must be at most 65536");
+  if (capacity == 0 || capacity > 65536) {
+    throw RangeError(info.Env(), "ERR_OUT_OF_RANGE", "size must be from 1 to 65536");
+  }
   std::vector<uint8_t> value(capacity);
   size_t length = capacity;
   sys::Error error = sys::socket_get_option(socket, level, name, value.data(), &length);

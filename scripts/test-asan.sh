@@ -14,7 +14,7 @@ ln -s "$PWD/node_modules" "$work/node_modules"
 cp -r dist "$work/dist"
 mkdir -p "$work/build/Release"
 
-g++ -std=c++17 -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -shared -fPIC \
+g++ -std=c++17 -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer -shared -fPIC \
   -DNAPI_VERSION=8 -DNAPI_CPP_EXCEPTIONS \
   -I "$(node -p "require('path').resolve(process.execPath, '../../include/node')")" \
   -I "$(node -p "require('node-addon-api').include_dir")" \
