@@ -218,7 +218,7 @@ Error socket_set_keepalive(Socket* socket, bool enable, int idle_ms, int interva
   }
   if (!enable) return ok();
   // The kernel counts in whole seconds; round up so 1500 ms is not 1 s.
-  auto seconds = [](int ms) { return ms <= 0 ? 1 : (ms + 999) / 1000; };
+  auto seconds = [](int ms) { return ms <= 0 ? 1 : static_cast<int>((static_cast<int64_t>(ms) + 999) / 1000); };
 #if defined(TCP_KEEPIDLE)
   const int idle_option = TCP_KEEPIDLE;
 #else
