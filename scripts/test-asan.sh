@@ -25,5 +25,7 @@ g++ -std=c++17 -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=undefin
 export ASAN_OPTIONS=detect_leaks=0 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 export LD_PRELOAD="$(g++ -print-file-name=libasan.so):$(g++ -print-file-name=libubsan.so)"
 cd "$work"
-if [[ $# -eq 0 ]]; then set -- 'test/**/*.test.js' --exclude 'test/codec/**'; fi
+# The EMFILE case runs a child node limited to 64 descriptors: the
+# sanitizer runtime itself misbehaves there, so it is left to the plain run.
+if [[ $# -eq 0 ]]; then set -- 'test/**/*.test.js' --exclude 'test/codec/**' --grep 'after EMFILE' --invert; fi
 node node_modules/mocha/bin/mocha.js "$@"
