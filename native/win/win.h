@@ -111,6 +111,11 @@ struct WinOp : Op {
   WinOp* next = nullptr;
   bool listed = false;
   bool cancel_requested = false;
+  // A stream Recv waits with a zero-byte WSARecv first (see start_recv);
+  // `probe_misses` counts wake-ups that found nothing, after two of which
+  // the op reads into its buffer directly instead.
+  bool probing = false;
+  uint8_t probe_misses = 0;
   // Continuous reads (Op::repeat): done() of a chunk is running; and a
   // result that came at once but must reach done() from the loop (a repeat
   // op never completes inside op_submit), posted to the port by us.
