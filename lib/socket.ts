@@ -10,7 +10,7 @@ import { AbortError, SocketError, invalidArgType, invalidArgValue, outOfRange } 
 import { messages, sendMessage, type Message, type MessageRegistry, type MessagesOptions } from './codec';
 import { binding, type NativeSocket } from './native';
 import { type OptionName, getOption, setOption } from './options';
-import { type Kind, type Operation, type SocketState, NEXT, check } from './state';
+import { type Kind, type Operation, type SocketState, NEXT, OPERATION_BIT, allowedMask, check } from './state';
 
 export type Family = 'inet' | 'inet6' | 'unix';
 export type SocketType = 'stream' | 'dgram' | 'raw';
@@ -114,6 +114,7 @@ export class Socket extends EventEmitter {
   #native: NativeSocket | null;
   #kind: Kind;
   #state: SocketState = 'created';
+  #allowed = 0;  // allowedMask(kind, state), kept with the state
   #readable = true;
   #writable = true;
   // This socket's timestamps, written by the addon (native/activity.h):
@@ -146,6 +147,7 @@ export class Socket extends EventEmitter {
     this.family = family;
     this.type = type;
     this.#kind = type === 'stream' ? 'stream' : 'datagram';
+    this.#allowed = allowedMask(this.#kind, 'created');
     if (native !== undefined && token === fromNativeToken) {
       this.#native = native;
     } else {
@@ -220,7 +222,7 @@ export class Socket extends EventEmitter {
     }
     const native = new binding.NativeSocket(transferred.transfer);
     const socket = new Socket({ family: transferred.family, type: transferred.type }, native, fromNativeToken);
-    socket.#state = transferred.state;
+    socket.#enter(transferred.state);
     return socket;
   }
 
@@ -268,14 +270,21 @@ export class Socket extends EventEmitter {
   }
 
   #open(operation: Operation): NativeSocket {
-    check(this.#kind, this.#state, operation);
+    if ((this.#allowed & OPERATION_BIT[operation]) === 0) check(this.#kind, this.#state, operation);
     return this.#native as NativeSocket;
+  }
+
+  // A state set without an event: sockets born in it (accepted, adopted).
+  #enter(state: SocketState): void {
+    this.#state = state;
+    this.#allowed = allowedMask(this.#kind, state);
   }
 
   #setState(next: SocketState): void {
     const previous = this.#state;
     if (previous === next) return;
     this.#state = next;
+    this.#allowed = allowedMask(this.#kind, next);
     this.emit('state', next, previous);
     if (next === 'connected' && this.listenerCount('urgent') > 0) this.#watchUrgent();
   }
@@ -307,7 +316,7 @@ export class Socket extends EventEmitter {
     const native = this.#open('accept');
     const accepted = await this.#cancellable(checkSignal(options.signal), (id) => native.accept(id));
     const socket = new Socket({ family: this.family, type: this.type }, accepted, fromNativeToken);
-    socket.#state = 'connected';
+    socket.#enter('connected');
     return socket;
   }
 

@@ -82,6 +82,22 @@ function hint(operation: Operation, state: SocketState, kind: Kind): string {
   }
 }
 
+const OPERATIONS: Operation[] = [
+  'bind', 'listen', 'accept', 'connect', 'send', 'recv', 'sendTo', 'recvFrom', 'shutdown',
+  'setOption', 'getOption', 'setsockopt', 'getsockopt', 'setKeepAlive',
+  'localAddress', 'remoteAddress', 'atMark', 'bytesAvailable', 'read', 'detach',
+];
+
+/** One bit per operation, for a check as cheap as a bitwise and on hot paths. */
+export const OPERATION_BIT = Object.fromEntries(OPERATIONS.map((op, i) => [op, 1 << i])) as Record<Operation, number>;
+
+/** ALLOWED[kind][state] as a mask of OPERATION_BIT. */
+export function allowedMask(kind: Kind, state: SocketState): number {
+  let mask = 0;
+  for (const operation of ALLOWED[kind][state]) mask |= OPERATION_BIT[operation];
+  return mask;
+}
+
 /** Throws a SocketStateError unless the state allows the operation. */
 export function check(kind: Kind, state: SocketState, operation: Operation): void {
   if (ALLOWED[kind][state].has(operation)) return;

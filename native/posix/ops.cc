@@ -8,6 +8,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <new>
+
 #include "posix.h"
 
 #ifndef MSG_NOSIGNAL
@@ -29,10 +31,30 @@ char* scratch(Loop* loop, size_t size) {
   return loop->scratch.data();
 }
 
+// Operations are recycled per thread (an environment lives on one thread),
+// so a busy socket allocates nothing per operation.
+struct OpPool {
+  static constexpr size_t kKept = 256;
+  std::vector<PosixOp*> free;  // destroyed already: raw memory to build in
+  ~OpPool() {
+    for (PosixOp* op : free) ::operator delete(op);
+  }
+};
+thread_local OpPool op_pool;
+
+void recycle(PosixOp* op) {
+  if (op_pool.free.size() >= OpPool::kKept) {
+    delete op;
+    return;
+  }
+  op->~PosixOp();
+  op_pool.free.push_back(op);
+}
+
 void finish(Socket* socket, PosixOp* op) {
   if (!op->aborted && !op->teardown) socket->last_activity = uv_hrtime();
   op->done(op);
-  delete op;
+  recycle(op);
 }
 
 Step fail(PosixOp* op, const char* syscall) {
@@ -321,7 +343,12 @@ void on_poll(uv_poll_t* handle, int status, int events) {
 
 }  // namespace
 
-Op* op_new(OpKind kind) { return new PosixOp(kind); }
+Op* op_new(OpKind kind) {
+  if (op_pool.free.empty()) return new PosixOp(kind);
+  void* memory = op_pool.free.back();
+  op_pool.free.pop_back();
+  return new (memory) PosixOp(kind);
+}
 
 void op_submit(Socket* socket, Op* base) {
   PosixOp* op = static_cast<PosixOp*>(base);
