@@ -61,6 +61,13 @@ export class AbortError extends Error {
   }
 }
 
+/** An Error with a Node-style `code`, for failures of the façade's own. */
+export function codedError(message: string, code: string): Error {
+  const error = new Error(message);
+  (error as Error & { code: string }).code = code;
+  return error;
+}
+
 export function invalidArgType(name: string, expected: string, actual: unknown): TypeError {
   const error = new TypeError(`The "${name}" argument must be ${expected}. Received ${describe(actual)}`);
   (error as TypeError & { code: string }).code = 'ERR_INVALID_ARG_TYPE';

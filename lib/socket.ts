@@ -1,13 +1,15 @@
 // The public Socket: one method per Berkeley call, each a thin layer over
 // the addon's NativeSocket, with the lifecycle of state.ts enforced first.
 import { EventEmitter } from 'node:events';
-import { isIPv4, isIPv6 } from 'node:net';
 import { performance } from 'node:perf_hooks';
 
 import { type AnyAddress, fromNative, toNative } from './address';
+import { bytesOf, checkSignal, checkSize, flagsOf } from './arguments';
+import { chunks } from './chunks';
 import { constants } from './constants';
 import { AbortError, SocketError, invalidArgType, invalidArgValue, outOfRange } from './errors';
 import { messages, sendMessage, type Message, type MessageRegistry, type MessagesOptions } from './codec';
+import { membershipRequest } from './membership';
 import { binding, type NativeSocket } from './native';
 import { type OptionName, getOption, setOption } from './options';
 import { type Kind, type Operation, type SocketState, NEXT, OPERATION_BIT, allowedMask, check } from './state';
@@ -68,40 +70,6 @@ function nextCancelId(): number {
 
 // The constructor path for sockets the addon made (accept, adopt).
 const fromNativeToken = Symbol('fromNative');
-
-function flagsOf(options: SendOptions | RecvOptions | undefined): number {
-  if (options === undefined) return 0;
-  if (options === null || typeof options !== 'object') throw invalidArgType('options', 'of type object', options);
-  let flags = options.flags ?? 0;
-  if (!Number.isInteger(flags)) throw invalidArgType('options.flags', 'an integer', flags);
-  if (options.oob) flags |= constants.MSG_OOB;
-  if ((options as SendOptions).dontRoute) flags |= constants.MSG_DONTROUTE;
-  if ((options as RecvOptions).peek) flags |= constants.MSG_PEEK;
-  if ((options as RecvOptions).waitAll) flags |= constants.MSG_WAITALL;
-  return flags;
-}
-
-function bytesOf(data: unknown, encoding: BufferEncoding | undefined): Uint8Array {
-  if (data instanceof Uint8Array) return data;
-  if (typeof data === 'string') return Buffer.from(data, encoding ?? 'utf8');
-  if (ArrayBuffer.isView(data)) return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
-  if (data instanceof ArrayBuffer) return new Uint8Array(data);
-  throw invalidArgType('data', 'a string, Buffer, TypedArray or DataView', data);
-}
-
-function checkSize(size: unknown): number {
-  if (typeof size !== 'number') throw invalidArgType('size', 'of type number', size);
-  if (!Number.isInteger(size) || size < 0 || size > 0x7fffffff) {
-    throw outOfRange('size', 'an integer >= 0 and <= 2147483647', size);
-  }
-  return size;
-}
-
-function checkSignal(signal: unknown): AbortSignal | undefined {
-  if (signal === undefined) return undefined;
-  if (!(signal instanceof AbortSignal)) throw invalidArgType('options.signal', 'an AbortSignal', signal);
-  return signal;
-}
 
 export class Socket extends EventEmitter {
   /** The address family: 'inet', 'inet6' or 'unix'. */
@@ -418,49 +386,10 @@ export class Socket extends EventEmitter {
 
   /**
    * `for await (const chunk of socket)`: the chunks of continuous reading,
-   * until EOF. Reading pauses while more than 1 MiB waits unconsumed.
+   * until EOF (see chunks.ts).
    */
-  async *[Symbol.asyncIterator](): AsyncGenerator<Buffer, void, undefined> {
-    const queue: Buffer[] = [];
-    let queued = 0;
-    let ended = false;
-    let failure: Error | undefined;
-    let wake: (() => void) | null = null;
-    const notify = () => {
-      const resolve = wake;
-      wake = null;
-      resolve?.();
-    };
-    const onData = (chunk: Buffer) => {
-      queue.push(chunk);
-      queued += chunk.length;
-      if (queued > ITERATOR_HIGH_WATER) this.stopReading();
-      notify();
-    };
-    const onEnd = (error?: Error) => {
-      ended = true;
-      failure = error;
-      notify();
-    };
-    this.startReading(onData, onEnd);
-    try {
-      for (;;) {
-        if (queue.length > 0) {
-          const chunk = queue.shift() as Buffer;
-          queued -= chunk.length;
-          if (!this.#reading && !ended && queued <= ITERATOR_HIGH_WATER / 2 && this.#native !== null) {
-            this.startReading(onData, onEnd);
-          }
-          yield chunk;
-          continue;
-        }
-        if (failure) throw failure;
-        if (ended || this.#native === null) return;
-        await new Promise<void>((resolve) => { wake = resolve; });
-      }
-    } finally {
-      this.stopReading();
-    }
+  [Symbol.asyncIterator](): AsyncGenerator<Buffer, void, undefined> {
+    return chunks(this);
   }
 
   /**
@@ -646,28 +575,8 @@ export class Socket extends EventEmitter {
 
   #membership(action: 'ADD' | 'DROP', group: string, iface: string | number | undefined): void {
     const native = this.#open('setsockopt');
-    if (typeof group !== 'string') throw invalidArgType('group', 'of type string', group);
-    if (this.family === 'inet6') {
-      // struct ipv6_mreq: the group's 16 bytes, then the interface index.
-      const index = iface ?? 0;
-      if (typeof index !== 'number' || !Number.isInteger(index) || index < 0) {
-        throw invalidArgType('iface', 'an interface index', iface);
-      }
-      const request = Buffer.alloc(20);
-      ipv6Bytes(group).copy(request, 0);
-      request.writeUInt32LE(index, 16);
-      if (!isLittleEndian) request.writeUInt32BE(index, 16);
-      const name = action === 'ADD'
-        ? constants.IPV6_JOIN_GROUP ?? constants.IPV6_ADD_MEMBERSHIP
-        : constants.IPV6_LEAVE_GROUP ?? constants.IPV6_DROP_MEMBERSHIP;
-      native.setsockopt(constants.IPPROTO_IPV6, name, request);
-      return;
-    }
-    // struct ip_mreq: the group, then the local interface's address.
-    const request = Buffer.alloc(8);
-    ipv4Bytes(group, 'group').copy(request, 0);
-    ipv4Bytes(iface === undefined ? '0.0.0.0' : String(iface), 'iface').copy(request, 4);
-    native.setsockopt(constants.IPPROTO_IP, constants[`IP_${action}_MEMBERSHIP`], request);
+    const { level, name, request } = membershipRequest(this.family, action, group, iface);
+    native.setsockopt(level, name, request);
   }
 
   /** ioctl(SIOCATMARK) / ioctlsocket(SIOCATMARK): is the read position at the urgent mark? */
@@ -745,33 +654,10 @@ export class Socket extends EventEmitter {
   }
 }
 
-const ITERATOR_HIGH_WATER = 1024 * 1024;
-
 function readingError(operation: string): Error {
   const error = new Error(`cannot ${operation}() while startReading() is active; stopReading() first`);
   (error as Error & { code: string }).code = 'ERR_SOCKET_READING';
   return error;
-}
-
-const isLittleEndian = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
-
-function ipv4Bytes(text: string, name: string): Buffer {
-  if (!isIPv4(text)) throw invalidArgValue(name, text, 'must be an IPv4 address');
-  return Buffer.from(text.split('.').map(Number));
-}
-
-function ipv6Bytes(text: string): Buffer {
-  // Multicast groups (ff00::/8) never embed a dotted IPv4 part: refuse it
-  // rather than parse it wrongly.
-  if (!isIPv6(text) || text.includes('.')) throw invalidArgValue('group', text, 'must be an IPv6 multicast address');
-  const [head, tail = ''] = text.split('::');
-  const parse = (part: string) => (part === '' ? [] : part.split(':').map((word) => parseInt(word, 16)));
-  const front = parse(head);
-  const back = text.includes('::') ? parse(tail) : [];
-  const words = text.includes('::') ? [...front, ...new Array(8 - front.length - back.length).fill(0), ...back] : front;
-  const bytes = Buffer.alloc(16);
-  words.forEach((word, i) => bytes.writeUInt16BE(word, i * 2));
-  return bytes;
 }
 
 function timedOutError(target: ReturnType<typeof toNative>): SocketError {

@@ -82,6 +82,20 @@ describe('the fast path: continuous reading and queued writes', () => {
     assert.ok(Buffer.concat(chunks).equals(data));
   });
 
+  it('ends a for await loop when the socket is closed under it', async () => {
+    const [client, server] = await pair();
+    const seen = [];
+    const looping = (async () => {
+      for await (const chunk of server) {
+        seen.push(chunk.toString());
+        server.close();
+      }
+    })();
+    await client.send('only this');
+    await looping;
+    assert.deepEqual(seen, ['only this']);
+  });
+
   it('queues writes, returns false past the high-water mark, and emits drain', async () => {
     const [client, server] = await pair();
     const received = [];
