@@ -3,7 +3,8 @@
 // in two process shapes: 'same' (server and client in this process) and
 // 'child' (the client forked). One warm-up then --rounds rounds per impl,
 // alternating impls so drift hits both; the table shows medians.
-//   node bench/run.js [--quick] [--json] [--rounds N] [--only a,b] [--shape same|child|both]
+//   node bench/run.js [--quick] [--json] [--rounds N] [--scale F] [--only a,b] [--shape same|child|both]
+// --scale F runs F times the full counts (bench:win32 uses 0.1: Wine is slow).
 // A scenario that fails shows its error in its row and makes the exit code 1.
 // Build first: npx tsc -p tsconfig.json (and the addon, npm run build:native).
 const os = require('node:os');
@@ -14,7 +15,7 @@ const SCENARIOS = ['tcp-pingpong', 'tcp-bulk', 'udp-pingpong', 'churn', 'idle-me
 const IMPLS = ['winsock', 'node'];
 
 function parseArgs(argv) {
-  const options = { quick: false, json: false, rounds: 3, only: SCENARIOS, shapes: ['same', 'child'] };
+  const options = { quick: false, json: false, rounds: 3, scale: 1, only: SCENARIOS, shapes: ['same', 'child'] };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     const value = () => {
@@ -23,6 +24,10 @@ function parseArgs(argv) {
     };
     if (arg === '--quick') options.quick = true;
     else if (arg === '--json') options.json = true;
+    else if (arg === '--scale') {
+      options.scale = Number(value());
+      if (!(options.scale > 0 && options.scale <= 1)) throw new Error('--scale takes a number in (0, 1]');
+    }
     else if (arg === '--rounds') {
       options.rounds = Number(value());
       if (!Number.isInteger(options.rounds) || options.rounds < 1) throw new Error('--rounds takes an integer >= 1');
@@ -35,7 +40,7 @@ function parseArgs(argv) {
       if (!['same', 'child', 'both'].includes(shape)) throw new Error('--shape takes same, child or both');
       options.shapes = shape === 'both' ? ['same', 'child'] : [shape];
     } else if (arg === '--help' || arg === '-h') {
-      process.stdout.write(`usage: node bench/run.js [--quick] [--json] [--rounds N] [--only ${SCENARIOS.join(',')}] [--shape same|child|both]\n`);
+      process.stdout.write(`usage: node bench/run.js [--quick] [--json] [--rounds N] [--scale F] [--only ${SCENARIOS.join(',')}] [--shape same|child|both]\n`);
       process.exit(0);
     } else throw new Error(`unknown option ${arg}`);
   }
@@ -82,7 +87,7 @@ async function measure(scenario, shape, options, log) {
     for (const impl of IMPLS) {
       if (errors[impl]) continue;
       try {
-        const value = await runOnce(scenario, { impl, shape, quick: options.quick }, timeoutMs);
+        const value = await runOnce(scenario, { impl, shape, quick: options.quick, scale: options.scale }, timeoutMs);
         log(`  ${scenario.name} [${shape}] ${impl} ${round < 0 ? 'warm-up' : `round ${round + 1}`}: ${formatNumber(value)} ${scenario.unit}`);
         if (round >= 0) samples[impl].push(value);
       } catch (error) {
@@ -123,7 +128,8 @@ async function main() {
     process.stdout.write(`winsock bench${options.quick ? ' (--quick: tiny counts, a smoke test, not a measurement)' : ''}\n`);
     process.stdout.write(`cpu: ${info.cpu} x ${info.cores} cores; ${info.platform}; node ${info.node}\n`);
     process.stdout.write(`winsock backend: ${info.backend} (${info.description})${info.underWine ? ' under Wine' : ''}\n`);
-    process.stdout.write(`${options.rounds} round(s) per impl${options.quick ? '' : ' after 1 warm-up'}, medians; ratio = winsock / node\n\n`);
+    process.stdout.write(`${options.rounds} round(s) per impl${options.quick ? '' : ' after 1 warm-up'}, medians; ratio = winsock / node` +
+      `${options.scale < 1 ? `; counts x ${options.scale}` : ''}\n\n`);
   }
   const results = [];
   for (const name of options.only) {

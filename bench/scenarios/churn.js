@@ -116,8 +116,8 @@ module.exports = {
   better: 'higher',
   note: () => `${CONCURRENCY} at a time`,
   roles,
-  async run({ impl, shape, quick }) {
-    const count = quick ? 100 : 20000;
+  async run({ impl, shape, quick, scale = 1 }) {
+    const count = quick ? 100 : Math.round(20000 * scale);
     const server = impl === 'winsock' ? serveWinsock(count) : await serveNode(count);
     try {
       const rate = await runClient(shape, 'churn', impl, { address: server.address, count });

@@ -112,8 +112,8 @@ module.exports = {
   better: 'higher',
   note,
   roles,
-  async run({ impl, shape, quick }) {
-    const total = quick ? 8 * CHUNK : 1024 * 1024 * 1024;
+  async run({ impl, shape, quick, scale = 1 }) {
+    const total = quick ? 8 * CHUNK : Math.round(16384 * scale) * CHUNK;  // 1 GiB at scale 1
     const server = impl === 'winsock' ? await serveWinsock() : await serveNode();
     try {
       await runClient(shape, 'tcp-bulk', impl, { address: server.address, total });

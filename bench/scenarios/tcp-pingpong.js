@@ -95,10 +95,10 @@ module.exports = {
   unit: 'round trips/s',
   better: 'higher',
   roles,
-  async run({ impl, shape, quick }) {
+  async run({ impl, shape, quick, scale = 1 }) {
     const server = impl === 'winsock' ? await serveWinsock() : await serveNode();
     try {
-      const rate = await runClient(shape, 'tcp-pingpong', impl, { address: server.address, count: quick ? 500 : 50000 });
+      const rate = await runClient(shape, 'tcp-pingpong', impl, { address: server.address, count: quick ? 500 : Math.round(50000 * scale) });
       await server.served;
       return rate;
     } finally {

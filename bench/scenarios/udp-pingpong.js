@@ -86,10 +86,10 @@ module.exports = {
   unit: 'round trips/s',
   better: 'higher',
   roles,
-  async run({ impl, shape, quick }) {
+  async run({ impl, shape, quick, scale = 1 }) {
     const server = impl === 'winsock' ? serveWinsock() : await serveNode();
     try {
-      return await runClient(shape, 'udp-pingpong', impl, { address: server.address, count: quick ? 500 : 50000 });
+      return await runClient(shape, 'udp-pingpong', impl, { address: server.address, count: quick ? 500 : Math.round(50000 * scale) });
     } finally {
       server.close();
       await server.served;
