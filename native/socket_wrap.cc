@@ -1,7 +1,5 @@
 #include "socket_wrap.h"
 
-#include <new>
-
 #include "environment.h"
 #include "error.h"
 #include "js_address.h"
@@ -19,21 +17,9 @@ struct SocketWrap::Pending {
   const char* syscall = nullptr;
   uint32_t cancel_id = 0;
   bool cancelled = false;
-
-  static void Recycle(Pending* pending);
 };
 
 namespace {
-
-// Pending records are recycled per thread, as the backend recycles its ops.
-struct PendingPool {
-  static constexpr size_t kKept = 256;
-  std::vector<void*> free;
-  ~PendingPool() {
-    for (void* memory : free) ::operator delete(memory);
-  }
-};
-thread_local PendingPool pending_pool;
 
 int32_t Int32Arg(const Napi::CallbackInfo& info, size_t index, const char* name, int32_t fallback) {
   Napi::Value value = info[index];
@@ -67,15 +53,6 @@ Napi::Uint8Array BytesArg(const Napi::CallbackInfo& info, size_t index) {
 }
 
 }  // namespace
-
-void SocketWrap::Pending::Recycle(Pending* pending) {
-  if (pending_pool.free.size() >= PendingPool::kKept) {
-    delete pending;
-    return;
-  }
-  pending->~Pending();
-  pending_pool.free.push_back(pending);
-}
 
 Napi::Function SocketWrap::Define(Napi::Env env) {
   return DefineClass(env, "NativeSocket", {
@@ -179,19 +156,13 @@ sys::Socket* SocketWrap::Open() {
 Napi::Value SocketWrap::Start(const Napi::CallbackInfo& info, const Request& request,
                               const char* syscall, uint32_t cancel_id, Napi::Value keep) {
   Napi::Env env = info.Env();
-  Pending* pending;
-  if (pending_pool.free.empty()) {
-    pending = new Pending;
-  } else {
-    pending = new (pending_pool.free.back()) Pending;
-    pending_pool.free.pop_back();
-  }
+  auto* pending = new Pending;
   pending->owner = this;
   pending->syscall = syscall;
   pending->cancel_id = cancel_id;
   napi_value promise;
   if (napi_create_promise(env, &pending->deferred, &promise) != napi_ok) {
-    Pending::Recycle(pending);
+    delete pending;
     throw Napi::Error::New(env);
   }
   // Nothing below throws before the Op is submitted, so it always completes.
@@ -208,7 +179,7 @@ Napi::Value SocketWrap::Start(const Napi::CallbackInfo& info, const Request& req
   // Still in flight: the bytes being sent must outlive this call. (No JS
   // can run between the submit and here, and the argument is on the stack.)
   if (pending->settled) {
-    Pending::Recycle(pending);
+    delete pending;
   } else {
     if (!keep.IsEmpty()) napi_create_reference(env, keep, 1, &pending->keep_data);
     pending->in_start = false;
@@ -231,7 +202,7 @@ void SocketWrap::OnDone(sys::Op* op) {
   if (op->teardown) {
     // The environment is going away: nothing may run in it any more.
     if (op->accepted != nullptr) sys::socket_close(op->accepted);
-    Pending::Recycle(pending);
+    delete pending;
     return;
   }
   Napi::Env env = self->Env();
@@ -256,7 +227,7 @@ void SocketWrap::OnDone(sys::Op* op) {
     return;
   }
   if (pending->keep_data != nullptr) napi_delete_reference(env, pending->keep_data);
-  Pending::Recycle(pending);
+  delete pending;
 }
 
 // The operation's result as a JS value, or a thrown error to reject with.

@@ -326,13 +326,17 @@ void recv_urgent_now(WinOp* op) {
   complete(op);
 }
 
-// A plain recv on a stream first waits with a zero-byte WSARecv, a
-// readiness probe as libuv uses: no buffer is pinned while the connection is
-// quiet, so 10,000 idle sockets each waiting in recv() do not hold 10,000
-// receive buffers. When it completes, a non-blocking recv takes the bytes.
+// A plain recv of more than kProbeAbove bytes on a stream first waits with a
+// zero-byte WSARecv, a readiness probe as libuv uses: no buffer is pinned
+// while the connection is quiet, so 10,000 idle sockets each waiting in
+// recv() do not hold 10,000 receive buffers of 64 KiB. When it completes, a
+// non-blocking recv takes the bytes. A small recv (a request/response
+// exchange) pins little, and is posted with its buffer in one call.
+constexpr size_t kProbeAbove = 4096;
+
 bool probes(const WinOp* op) {
   return op->kind == OpKind::Recv && op->socket->type == SOCK_STREAM && !wait_all(op) &&
-         op->progress == 0 && op->probe_misses < 2;
+         op->progress == 0 && op->length > kProbeAbove && op->probe_misses < 2;
 }
 
 void start_probe(WinOp* op) {
