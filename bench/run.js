@@ -102,7 +102,7 @@ async function measure(scenario, shape, options, log) {
   });
   const result = {
     scenario: scenario.name, shape, unit: scenario.unit, better: scenario.better,
-    ...(scenario.note ? { note: scenario.note() } : {}),
+    ...(scenario.note ? { note: scenario.note(options) } : {}),
     winsock: summary('winsock'), node: summary('node'),
   };
   result.ratio = result.winsock.error || result.node.error ? null : result.winsock.median / result.node.median;

@@ -14,6 +14,7 @@ const { winsockListener, nodeListener, isClosed, forkRole, track } = require('..
 // Under Wine every socket is also an fd of the one wineserver, which holds
 // those of both processes: 2,000 connections there, 10,000 elsewhere.
 const CONNECTIONS = require('../..').underWine ? 2000 : 10000;
+const QUICK_CONNECTIONS = 100;
 
 const CONNECT_CONCURRENCY = 50; // below the listen backlog, so no SYN is dropped and retried
 
@@ -109,10 +110,10 @@ module.exports = {
   unit: 'bytes/conn',
   better: 'lower',
   fixedShape: 'child',
-  note: () => `${CONNECTIONS} connections, after gc, each accepted socket waiting in recv()`,
+  note: ({ quick }) => `${quick ? QUICK_CONNECTIONS : CONNECTIONS} connections, after gc, each accepted socket waiting in recv()`,
   roles,
   async run({ impl, quick }) {
-    const server = forkRole('idle-memory', 'server', { impl, count: quick ? 100 : CONNECTIONS }, { execArgv: ['--expose-gc'] });
+    const server = forkRole('idle-memory', 'server', { impl, count: quick ? QUICK_CONNECTIONS : CONNECTIONS }, { execArgv: ['--expose-gc'] });
     try {
       const { perConnection } = await server.result;
       return perConnection;
