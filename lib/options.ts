@@ -85,12 +85,8 @@ function encode(name: string, shape: Shape, value: unknown): number | Uint8Array
       // struct linger: two ints on POSIX, two u_shorts on Windows.
       const field = constants.SIZEOF_LINGER / 2;
       const bytes = Buffer.alloc(constants.SIZEOF_LINGER);
-      bytes.writeUIntLE(linger.enabled ? 1 : 0, 0, field);
-      bytes.writeUIntLE(seconds, field, field);
-      if (!isLittleEndian) {
-        bytes.writeUIntBE(linger.enabled ? 1 : 0, 0, field);
-        bytes.writeUIntBE(seconds, field, field);
-      }
+      writeField(bytes, linger.enabled ? 1 : 0, 0, field);
+      writeField(bytes, seconds, field, field);
       return bytes;
     }
     default:
@@ -99,6 +95,16 @@ function encode(name: string, shape: Shape, value: unknown): number | Uint8Array
 }
 
 const isLittleEndian = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+
+// Fields of C structs in the host's byte order.
+function writeField(bytes: Buffer, value: number, offset: number, size: number): void {
+  if (isLittleEndian) bytes.writeUIntLE(value, offset, size);
+  else bytes.writeUIntBE(value, offset, size);
+}
+
+function readField(bytes: Buffer, offset: number, size: number): number {
+  return isLittleEndian ? bytes.readUIntLE(offset, size) : bytes.readUIntBE(offset, size);
+}
 
 function readInt(bytes: Buffer): number {
   if (bytes.length >= 4) return isLittleEndian ? bytes.readInt32LE(0) : bytes.readInt32BE(0);
@@ -133,9 +139,7 @@ export function getOption(socket: NativeSocket, name: unknown): unknown {
   if (option.shape === 'linger') {
     const bytes = socket.getsockopt(level, number, constants.SIZEOF_LINGER);
     const field = constants.SIZEOF_LINGER / 2;
-    const read = (offset: number) =>
-      isLittleEndian ? bytes.readUIntLE(offset, field) : bytes.readUIntBE(offset, field);
-    return { enabled: read(0) !== 0, seconds: read(field) } satisfies Linger;
+    return { enabled: readField(bytes, 0, field) !== 0, seconds: readField(bytes, field, field) } satisfies Linger;
   }
   const value = readInt(socket.getsockopt(level, number, 4));
   switch (option.shape) {

@@ -303,7 +303,8 @@ export class Socket extends EventEmitter {
     if (signal?.aborted) throw new AbortError(undefined, { syscall: 'connect', cause: signal.reason });
     this.#advance('connect');
     let timedOut = false;
-    const id = nextCancelId();
+    // Only a connect that may be cancelled is registered for it.
+    const id = timeout === undefined && signal === undefined ? 0 : nextCancelId();
     const timer = timeout === undefined ? undefined : setTimeout(() => {
       timedOut = true;
       native.cancel(id);
