@@ -2,6 +2,7 @@
 // AbortError itself (native/error.cc, the one egress); the façade throws
 // SocketStateError and the argument errors before any system call.
 import type { SocketState } from './state';
+import { describe } from './values';
 
 export interface SocketErrorFields {
   code: string;
@@ -86,12 +87,9 @@ export function invalidArgValue(name: string, actual: unknown, reason: string): 
   return error;
 }
 
-function describe(value: unknown): string {
-  if (value === null) return 'null';
-  if (typeof value === 'string') return `'${value.length > 28 ? value.slice(0, 25) + '...' : value}'`;
-  if (typeof value === 'object' || typeof value === 'function') {
-    const name = (value as { constructor?: { name?: string } }).constructor?.name;
-    return `an instance of ${name ?? 'Object'}`;
-  }
-  return `type ${typeof value} (${String(value)})`;
+/** An options argument: undefined gives the defaults; anything but an object is refused. */
+export function optionsObject<T extends object>(name: string, value: T | undefined | null): Partial<T> {
+  if (value === undefined) return {};
+  if (value === null || typeof value !== 'object') throw invalidArgType(name, 'of type object', value);
+  return value;
 }

@@ -49,6 +49,7 @@ export function membershipRequest(family: string, action: 'ADD' | 'DROP', group:
   // struct ip_mreq: the group, then the local interface's address.
   const request = Buffer.alloc(8);
   ipv4Bytes(group, 'group').copy(request, 0);
-  ipv4Bytes(iface === undefined ? '0.0.0.0' : String(iface), 'iface').copy(request, 4);
+  if (iface !== undefined && typeof iface !== 'string') throw invalidArgType('iface', 'an IPv4 address string', iface);
+  ipv4Bytes(iface ?? '0.0.0.0', 'iface').copy(request, 4);
   return { level: constants.IPPROTO_IP, name: constants[`IP_${action}_MEMBERSHIP`], request };
 }

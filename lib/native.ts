@@ -17,7 +17,11 @@ export interface NativeSocket {
   sendTo(data: Uint8Array, address: NativeAddress | string, flags: number): Promise<number>;
   recvFrom(size: number, flags: number, cancelId: number):
     Promise<{ data: Buffer; address: NativeAddressOut; truncated: boolean }>;
-  waitUrgent(cancelId: number): Promise<void>;
+  /** Starts waiting for urgent data; `onurgent` is called once when some waits (false: already waiting). */
+  waitUrgent(): boolean;
+  cancelUrgent(): void;
+  /** Called by the addon on this object (which it does not keep alive). */
+  onurgent?: (error?: Error) => void;
   startReading(onData: (chunk: Buffer) => void, onEnd: (error?: Error) => void, size?: number): boolean;
   stopReading(): void;
   cancel(cancelId: number): boolean;

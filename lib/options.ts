@@ -4,6 +4,7 @@ import { constants } from './constants';
 import { invalidArgType, outOfRange } from './errors';
 import type { NativeSocket } from './native';
 import { binding } from './native';
+import { describe } from './values';
 
 export type OptionName =
   | 'SO_REUSEADDR' | 'SO_REUSEPORT' | 'SO_EXCLUSIVEADDRUSE' | 'SO_KEEPALIVE' | 'SO_BROADCAST'
@@ -51,7 +52,7 @@ const UNKNOWN_OPTION = 0x7ffe;
 
 function spec(name: unknown): OptionSpec {
   if (typeof name !== 'string' || !Object.prototype.hasOwnProperty.call(OPTIONS, name)) {
-    const error = new TypeError(`unknown socket option ${JSON.stringify(name)}; known: ${Object.keys(OPTIONS).join(', ')}`);
+    const error = new TypeError(`unknown socket option ${describe(name)}; known: ${Object.keys(OPTIONS).join(', ')}`);
     (error as TypeError & { code: string }).code = 'ERR_UNKNOWN_OPTION';
     throw error;
   }

@@ -39,10 +39,6 @@ function serve(port: NonNullable<typeof parentPort>, handler: Handler, reaper: I
   port.on('message', (message: ConnectionMessage) => {
     if (message?.type !== 'connection') return;
     const { id } = message;
-    // Said before adopting: should this thread die in between, the main
-    // thread then leaves the descriptor alone (a leak) rather than closing
-    // one that this thread's cleanup closed and the process may have reused.
-    port.postMessage({ type: 'adopted', id });
     let socket: Socket;
     try {
       socket = Socket.adopt({ transfer: message.transfer, family: message.family, type: message.socketType, state: message.state });
@@ -51,6 +47,10 @@ function serve(port: NonNullable<typeof parentPort>, handler: Handler, reaper: I
       port.postMessage({ type: 'closed', id });
       return;
     }
+    // Should this thread die before the main thread reads this, its own
+    // adopt of the handle fails (a handle is adopted once) and this
+    // thread's cleanup closes the socket.
+    port.postMessage({ type: 'adopted', id });
     socket.on('state', (next: SocketState) => {
       if (next === 'closed') port.postMessage({ type: 'closed', id });
     });

@@ -2,17 +2,19 @@
 // the addon's NativeSocket, with the lifecycle of state.ts enforced first.
 import { EventEmitter } from 'node:events';
 import { performance } from 'node:perf_hooks';
+import { types } from 'node:util';
 
 import { type AnyAddress, fromNative, toNative } from './address';
 import { bytesOf, checkSignal, checkSize, flagsOf } from './arguments';
 import { chunks } from './chunks';
 import { constants } from './constants';
-import { AbortError, SocketError, invalidArgType, invalidArgValue, outOfRange } from './errors';
+import { AbortError, SocketError, invalidArgType, invalidArgValue, optionsObject, outOfRange } from './errors';
 import { messages, sendMessage, type Message, type MessageRegistry, type MessagesOptions } from './codec';
 import { membershipRequest } from './membership';
 import { binding, type NativeSocket } from './native';
 import { type OptionName, getOption, setOption } from './options';
-import { type Kind, type Operation, type SocketState, NEXT, OPERATION_BIT, allowedMask, check } from './state';
+import { type Kind, type Operation, type SocketState, NEXT, OPERATION_BIT, allowedMask, check, isState } from './state';
+import { isDetachedView } from './values';
 
 export type Family = 'inet' | 'inet6' | 'unix';
 export type SocketType = 'stream' | 'dgram' | 'raw';
@@ -89,7 +91,7 @@ export class Socket extends EventEmitter {
   // [any, read, write] at #activityAt; copied here when the socket closes.
   #activity: Float64Array = new Float64Array(3);
   #activityAt = 0;
-  #urgentId = 0;
+  #urgentWaiting = false;
   #urgentRearm = false;
   #reading = false;
   #queuedBytes = 0;
@@ -105,13 +107,16 @@ export class Socket extends EventEmitter {
     const family = options.family ?? 'inet';
     const type = options.type ?? 'stream';
     const protocol = options.protocol ?? 0;
-    if (!Object.prototype.hasOwnProperty.call(FAMILIES, family)) {
+    if (typeof family !== 'string' || !Object.prototype.hasOwnProperty.call(FAMILIES, family)) {
       throw invalidArgValue('options.family', family, "must be 'inet', 'inet6' or 'unix'");
     }
-    if (!Object.prototype.hasOwnProperty.call(TYPES, type)) {
+    if (typeof type !== 'string' || !Object.prototype.hasOwnProperty.call(TYPES, type)) {
       throw invalidArgValue('options.type', type, "must be 'stream', 'dgram' or 'raw'");
     }
-    if (!Number.isInteger(protocol)) throw invalidArgType('options.protocol', 'an integer', protocol);
+    if (typeof protocol !== 'number') throw invalidArgType('options.protocol', 'of type number', protocol);
+    if (!Number.isInteger(protocol) || protocol < 0 || protocol > 0x7fffffff) {
+      throw outOfRange('options.protocol', 'an integer >= 0 and <= 2147483647', protocol);
+    }
     this.family = family;
     this.type = type;
     this.#kind = type === 'stream' ? 'stream' : 'datagram';
@@ -135,6 +140,7 @@ export class Socket extends EventEmitter {
   // 'urgent' listeners start and stop the wait for urgent data. (Overrides
   // rather than 'newListener' handlers: an idle socket carries no listener.)
   override on(event: string | symbol, listener: (...args: any[]) => void): this {
+    checkEvent(event);
     super.on(event, listener);
     if (event === 'urgent') this.#urgentListenersChanged();
     return this;
@@ -145,18 +151,21 @@ export class Socket extends EventEmitter {
   }
 
   override once(event: string | symbol, listener: (...args: any[]) => void): this {
+    checkEvent(event);
     super.once(event, listener);
     if (event === 'urgent') this.#urgentListenersChanged();
     return this;
   }
 
   override prependListener(event: string | symbol, listener: (...args: any[]) => void): this {
+    checkEvent(event);
     super.prependListener(event, listener);
     if (event === 'urgent') this.#urgentListenersChanged();
     return this;
   }
 
   override prependOnceListener(event: string | symbol, listener: (...args: any[]) => void): this {
+    checkEvent(event);
     super.prependOnceListener(event, listener);
     if (event === 'urgent') this.#urgentListenersChanged();
     return this;
@@ -167,12 +176,14 @@ export class Socket extends EventEmitter {
   }
 
   override removeListener(event: string | symbol, listener: (...args: any[]) => void): this {
+    checkEvent(event);
     super.removeListener(event, listener);
     if (event === 'urgent') this.#urgentListenersChanged();
     return this;
   }
 
   override removeAllListeners(event?: string | symbol): this {
+    if (event !== undefined) checkEvent(event);
     super.removeAllListeners(event);
     if (event === undefined || event === 'urgent') this.#urgentListenersChanged();
     return this;
@@ -185,12 +196,20 @@ export class Socket extends EventEmitter {
 
   /** Re-adopts a socket given up by detach() (possibly in another thread). */
   static adopt(transferred: TransferredSocket): Socket {
-    if (transferred === null || typeof transferred !== 'object' || !(transferred.transfer instanceof ArrayBuffer)) {
+    if (transferred === null || typeof transferred !== 'object' || !types.isArrayBuffer(transferred.transfer)) {
       throw invalidArgType('transferred', 'the result of socket.detach()', transferred);
     }
+    const { family, type, state } = transferred;
+    if (typeof family !== 'string' || !Object.prototype.hasOwnProperty.call(FAMILIES, family)) {
+      throw invalidArgValue('transferred.family', family, "must be 'inet', 'inet6' or 'unix'");
+    }
+    if (typeof type !== 'string' || !Object.prototype.hasOwnProperty.call(TYPES, type)) {
+      throw invalidArgValue('transferred.type', type, "must be 'stream', 'dgram' or 'raw'");
+    }
+    if (!isState(state)) throw invalidArgValue('transferred.state', state, 'must be a socket state');
     const native = new binding.NativeSocket(transferred.transfer);
-    const socket = new Socket({ family: transferred.family, type: transferred.type }, native, fromNativeToken);
-    socket.#enter(transferred.state);
+    const socket = new Socket({ family, type }, native, fromNativeToken);
+    socket.#enter(state);
     return socket;
   }
 
@@ -280,9 +299,10 @@ export class Socket extends EventEmitter {
   }
 
   /** accept(2) / Winsock AcceptEx: resolves with a connected Socket. */
-  async accept(options: { signal?: AbortSignal } = {}): Promise<Socket> {
+  async accept(options?: { signal?: AbortSignal }): Promise<Socket> {
     const native = this.#open('accept');
-    const accepted = await this.#cancellable(checkSignal(options.signal), (id) => native.accept(id));
+    const { signal } = optionsObject('options', options);
+    const accepted = await this.#cancellable(checkSignal(signal), (id) => native.accept(id));
     const socket = new Socket({ family: this.family, type: this.type }, accepted, fromNativeToken);
     socket.#enter('connected');
     return socket;
@@ -292,14 +312,17 @@ export class Socket extends EventEmitter {
    * connect(2) / Winsock ConnectEx (bound to the wildcard first if needed).
    * A failure, a timeout (ETIMEDOUT) or an abort closes the socket.
    */
-  async connect(address: AnyAddress | string, options: { timeout?: number; signal?: AbortSignal } = {}): Promise<void> {
+  async connect(address: AnyAddress | string, options?: { timeout?: number; signal?: AbortSignal }): Promise<void> {
     const native = this.#open('connect');
     const target = toNative(address);
-    const timeout = options.timeout;
-    if (timeout !== undefined && (typeof timeout !== 'number' || !(timeout >= 0) || !Number.isFinite(timeout))) {
-      throw outOfRange('options.timeout', 'a finite number of milliseconds >= 0', timeout);
+    const given = optionsObject('options', options);
+    const timeout = given.timeout;
+    if (timeout !== undefined && typeof timeout !== 'number') throw invalidArgType('options.timeout', 'of type number', timeout);
+    // Node's timers clamp anything longer to 1 ms: refuse it instead.
+    if (timeout !== undefined && !(timeout >= 0 && timeout <= 0x7fffffff)) {
+      throw outOfRange('options.timeout', 'a number of milliseconds >= 0 and <= 2147483647', timeout);
     }
-    const signal = checkSignal(options.signal);
+    const signal = checkSignal(given.signal);
     if (signal?.aborted) throw new AbortError(undefined, { syscall: 'connect', cause: signal.reason });
     this.#advance('connect');
     let timedOut = false;
@@ -357,11 +380,12 @@ export class Socket extends EventEmitter {
    * per chunk. onEnd() follows EOF (and `readable` turns false), onEnd(error)
    * a failure; stopReading() and close() end it without a call.
    */
-  startReading(onData: (chunk: Buffer) => void, onEnd?: (error?: Error) => void, options: { size?: number } = {}): this {
+  startReading(onData: (chunk: Buffer) => void, onEnd?: (error?: Error) => void, options?: { size?: number }): this {
     const native = this.#open('read');
     if (typeof onData !== 'function') throw invalidArgType('onData', 'a function', onData);
     if (onEnd !== undefined && typeof onEnd !== 'function') throw invalidArgType('onEnd', 'a function', onEnd);
-    const size = options.size === undefined ? DEFAULT_RECV_SIZE : checkSize(options.size);
+    const given = optionsObject('options', options).size;
+    const size = given === undefined ? DEFAULT_RECV_SIZE : checkSize(given);
     if (size === 0) throw outOfRange('options.size', '>= 1', size);
     if (this.#reading) throw readingError('startReading');
     this.#reading = true;
@@ -401,15 +425,17 @@ export class Socket extends EventEmitter {
   write(data: Uint8Array | string, encoding?: BufferEncoding): boolean {
     const native = this.#open('send');
     const bytes = bytesOf(data, encoding);
-    this.#queuedBytes += bytes.length;
+    // Counted at the call: the caller may transfer the buffer right after.
+    const length = bytes.length;
+    this.#queuedBytes += length;
     native.send(bytes, 0).then(() => {
-      this.#queuedBytes -= bytes.length;
+      this.#queuedBytes -= length;
       if (this.#queuedBytes === 0 && this.#needDrain) {
         this.#needDrain = false;
         this.emit('drain');
       }
     }, (error: Error) => {
-      this.#queuedBytes -= bytes.length;
+      this.#queuedBytes -= length;
       if ((error as SocketError).code === 'ERR_SOCKET_CLOSED') return;
       this.emit('error', error);
     });
@@ -451,7 +477,7 @@ export class Socket extends EventEmitter {
   /** shutdown(2) / Winsock shutdown: 'send' (default), 'receive' or 'both'. */
   shutdown(how: 'send' | 'receive' | 'both' = 'send'): this {
     const native = this.#open('shutdown');
-    if (!Object.prototype.hasOwnProperty.call(SHUTDOWN, how)) {
+    if (typeof how !== 'string' || !Object.prototype.hasOwnProperty.call(SHUTDOWN, how)) {
       throw invalidArgValue('how', how, "must be 'send', 'receive' or 'both'");
     }
     native.shutdown(SHUTDOWN[how]);
@@ -474,7 +500,7 @@ export class Socket extends EventEmitter {
     if (native === null) return;
     this.#keepActivity();
     this.#native = null;
-    this.#urgentId = 0;
+    this.#urgentWaiting = false;
     this.#reading = false;
     native.close(code);
     this.#setState('closed');
@@ -523,9 +549,13 @@ export class Socket extends EventEmitter {
     if (!Number.isInteger(level)) throw invalidArgType('level', 'an integer', level);
     if (!Number.isInteger(name)) throw invalidArgType('name', 'an integer', name);
     if (typeof value === 'number') {
-      if (!Number.isInteger(value)) throw invalidArgType('value', 'an integer or a Uint8Array', value);
-    } else if (!(value instanceof Uint8Array)) {
+      if (!Number.isInteger(value) || value < -0x80000000 || value > 0x7fffffff) {
+        throw outOfRange('value', 'a 32-bit integer', value);
+      }
+    } else if (!types.isUint8Array(value)) {
       throw invalidArgType('value', 'an integer or a Uint8Array', value);
+    } else if (isDetachedView(value)) {
+      throw invalidArgValue('value', value, 'is detached (its ArrayBuffer was transferred)');
     }
     native.setsockopt(level, name, value);
     return this;
@@ -544,16 +574,18 @@ export class Socket extends EventEmitter {
    * SO_KEEPALIVE with its timing: TCP_KEEPIDLE / TCP_KEEPINTVL / TCP_KEEPCNT
    * (POSIX), SIO_KEEPALIVE_VALS (Windows).
    */
-  setKeepAlive(enable: boolean, options: KeepAliveOptions = {}): this {
+  setKeepAlive(enable: boolean, options?: KeepAliveOptions): this {
     const native = this.#open('setKeepAlive');
     if (typeof enable !== 'boolean') throw invalidArgType('enable', 'of type boolean', enable);
+    const given = optionsObject('options', options);
     const value = (name: keyof KeepAliveOptions): number => {
-      const given = options[name];
-      if (given === undefined) return -1;
-      if (!Number.isInteger(given) || given < 0 || given > 0x7fffffff) {
-        throw outOfRange(`options.${name}`, 'an integer >= 0', given);
+      const number = given[name];
+      if (number === undefined) return -1;
+      if (typeof number !== 'number') throw invalidArgType(`options.${name}`, 'of type number', number);
+      if (!Number.isInteger(number) || number < 0 || number > 0x7fffffff) {
+        throw outOfRange(`options.${name}`, 'an integer >= 0 and <= 2147483647', number);
       }
-      return given;
+      return number;
     };
     native.setKeepAlive(enable, value('idleMs'), value('intervalMs'), value('count'));
     return this;
@@ -623,36 +655,36 @@ export class Socket extends EventEmitter {
     return started.finally(() => signal.removeEventListener('abort', onAbort));
   }
 
-  // 'urgent' events: one pending wait for out-of-band data while anyone
-  // listens; after an event, the next wait starts when a read completes,
-  // so urgent data that is still waiting does not fire in a loop.
+  // 'urgent' events: one wait for out-of-band data while anyone listens;
+  // after an event, the next wait starts when a read completes, so urgent
+  // data that is still waiting does not fire in a loop. The addon calls
+  // `onurgent` on the native object and keeps neither it nor this socket
+  // alive: a socket nobody references is collected whatever its listeners.
   #watchUrgent(): void {
     this.#urgentRearm = false;
     const native = this.#native;
-    if (native === null || this.#urgentId !== 0 || this.#state !== 'connected' || this.type !== 'stream') return;
+    if (native === null || this.#urgentWaiting || this.#state !== 'connected' || this.type !== 'stream') return;
     if (this.listenerCount('urgent') === 0) return;
-    const id = nextCancelId();
-    this.#urgentId = id;
-    native.waitUrgent(id).then(
-      () => {
-        if (this.#urgentId !== id) return;
-        this.#urgentId = 0;
-        this.#urgentRearm = true;
-        this.emit('urgent');
-      },
-      () => {
-        if (this.#urgentId === id) this.#urgentId = 0;
-      },
-    );
+    native.onurgent ??= (error?: Error) => {
+      this.#urgentWaiting = false;
+      if (error !== undefined) return;  // the wait itself failed: the stream's reads report it
+      this.#urgentRearm = true;
+      this.emit('urgent');
+    };
+    this.#urgentWaiting = true;
+    native.waitUrgent();
   }
 
   #unwatchUrgent(): void {
     this.#urgentRearm = false;
-    if (this.#urgentId === 0 || this.#native === null) return;
-    const id = this.#urgentId;
-    this.#urgentId = 0;
-    this.#native.cancel(id);
+    if (!this.#urgentWaiting || this.#native === null) return;
+    this.#urgentWaiting = false;
+    this.#native.cancelUrgent();
   }
+}
+
+function checkEvent(event: unknown): void {
+  if (typeof event !== 'string' && typeof event !== 'symbol') throw invalidArgType('event', 'a string or a symbol', event);
 }
 
 function readingError(operation: string): Error {

@@ -20,6 +20,13 @@ export type Operation =
 
 export type Kind = 'stream' | 'datagram';
 
+const STATES: ReadonlySet<string> = new Set<SocketState>(['created', 'bound', 'listening', 'connecting', 'connected', 'closed']);
+
+/** Whether a value names a state (a transferred socket's, say). */
+export function isState(value: unknown): value is SocketState {
+  return typeof value === 'string' && STATES.has(value);
+}
+
 const EVERYWHERE: Operation[] = [
   'setOption', 'getOption', 'setsockopt', 'getsockopt', 'setKeepAlive',
   'localAddress', 'remoteAddress', 'atMark', 'bytesAvailable',

@@ -88,7 +88,8 @@ export class WorkerPool {
     const id = ++this.#nextId;
     const { transfer, family, type, state } = socket.detach();
     // postMessage copies the ArrayBuffer, so `transfer` stays ours to close
-    // the connection with should the worker die before adopting it.
+    // the connection with should the worker die before adopting it (the
+    // handle can be adopted once: by the worker, or by #onExit).
     slot.posted.set(id, { socket, transfer });
     slot.worker.postMessage({ type: 'connection', id, transfer, family, socketType: type, state });
     return true;
@@ -176,9 +177,15 @@ export class WorkerPool {
   #onExit(slot: Slot, index: number, exitCode: number, error: Error | undefined): void {
     slot.exited = true;
     // Adopted connections were closed by the worker's own cleanup; posted
-    // ones never reached a Socket there, so they are closed here.
+    // ones may not have reached a Socket there, so they are closed here. A
+    // handle is adopted at most once: one the worker took in the meantime
+    // fails with ERR_SOCKET_HANDLE_USED and is left to the worker's cleanup.
     for (const { socket, transfer } of slot.posted.values()) {
-      Socket.adopt({ transfer, family: socket.family, type: socket.type, state: 'connected' }).close();
+      try {
+        Socket.adopt({ transfer, family: socket.family, type: socket.type, state: 'connected' }).close();
+      } catch (error) {
+        if ((error as { code?: unknown }).code !== 'ERR_SOCKET_HANDLE_USED') this.#server.connectionFailed(error, socket, true);
+      }
     }
     slot.posted.clear();
     slot.adopted.clear();

@@ -19,9 +19,17 @@ namespace {
 void EnterBatch(void* context) {
   Environment& environment = *static_cast<Environment*>(context);
   if (environment.batch_depth++ > 0) return;
-  napi_env env = environment.resource.Env();
-  napi_open_handle_scope(env, &environment.batch_handles);
-  if (napi_open_callback_scope(env, environment.resource.Value(), environment.async_context,
+  napi_env env = environment.env;
+  environment.batch_handles = nullptr;
+  environment.batch_callbacks = nullptr;
+  if (napi_open_handle_scope(env, &environment.batch_handles) != napi_ok) {
+    environment.batch_handles = nullptr;
+    return;  // JS cannot run: the completions find out for themselves
+  }
+  napi_value resource = nullptr;
+  if (napi_get_reference_value(env, environment.resource, &resource) != napi_ok ||
+      resource == nullptr ||
+      napi_open_callback_scope(env, resource, environment.async_context,
                                &environment.batch_callbacks) != napi_ok) {
     environment.batch_callbacks = nullptr;
   }
@@ -30,19 +38,21 @@ void EnterBatch(void* context) {
 void LeaveBatch(void* context) {
   Environment& environment = *static_cast<Environment*>(context);
   if (--environment.batch_depth > 0) return;
-  napi_env env = environment.resource.Env();
+  napi_env env = environment.env;
   if (environment.batch_callbacks != nullptr) {
     napi_close_callback_scope(env, environment.batch_callbacks);
     environment.batch_callbacks = nullptr;
   }
-  napi_close_handle_scope(env, environment.batch_handles);
+  if (environment.batch_handles != nullptr) {
+    napi_close_handle_scope(env, environment.batch_handles);
+    environment.batch_handles = nullptr;
+  }
   // A JS exception that escaped a completion is an uncaught exception, as
   // it would be from any Node callback.
   bool pending = false;
   if (napi_is_exception_pending(env, &pending) == napi_ok && pending) {
     napi_value error;
-    napi_get_and_clear_last_exception(env, &error);
-    napi_fatal_exception(env, error);
+    if (napi_get_and_clear_last_exception(env, &error) == napi_ok) napi_fatal_exception(env, error);
   }
 }
 
@@ -54,6 +64,12 @@ void OnCleanup(napi_async_cleanup_hook_handle handle, void* context) {
   auto* environment = static_cast<Environment*>(context);
   environment->cleanup = handle;
   environment->liveness->loop_alive = false;
+  // Completions from here on run no JS (Op::teardown): the async context
+  // that delivered them is done with.
+  if (environment->async_context != nullptr) {
+    napi_async_destroy(environment->env, environment->async_context);
+    environment->async_context = nullptr;
+  }
   sys::Loop* loop = environment->loop;
   environment->loop = nullptr;
   sys::loop_close(loop, OnLoopClosed, environment);
@@ -103,6 +119,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   auto* owned = new Environment;
   env.SetInstanceData(owned);  // deleted when the environment is
   Environment& environment = *owned;
+  environment.env = env;
   environment.liveness = std::make_shared<Liveness>();
 
   Napi::Object resource = Napi::Object::New(env);

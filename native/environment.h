@@ -12,6 +12,7 @@
 namespace winsock {
 
 struct Environment {
+  napi_env env = nullptr;
   sys::Loop* loop = nullptr;
   Napi::FunctionReference socket_constructor;
   // Error classes of lib/errors.ts, handed over by lib/native.ts at load.

@@ -72,6 +72,12 @@ Napi::Error AbortError(Napi::Env env, const char* syscall) {
                    properties);
 }
 
+Napi::Error CodedError(Napi::Env env, const char* code, const std::string& message) {
+  Napi::Error error = Napi::Error::New(env, message);
+  error.Set("code", code);
+  return error;
+}
+
 Napi::Error TypeError(Napi::Env env, const char* code, const std::string& message) {
   Napi::TypeError error = Napi::TypeError::New(env, message);
   error.Set("code", code);

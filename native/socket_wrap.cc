@@ -1,17 +1,20 @@
 #include "socket_wrap.h"
 
+#include <cstring>
+#include <new>
+
 #include "environment.h"
 #include "error.h"
+#include "handles.h"
 #include "js_address.h"
 
 namespace winsock {
 
-// One started operation: the promise to settle and what must stay alive
-// until the operation completes (the socket object, the bytes being sent).
+// One started operation: the promise to settle, and what the completion
+// needs to know about how it was started.
 struct SocketWrap::Pending {
   SocketWrap* owner = nullptr;
   napi_deferred deferred = nullptr;
-  napi_ref keep_data = nullptr;
   bool in_start = true;   // Start() is still on the stack
   bool settled = false;   // completed while Start() was on the stack
   const char* syscall = nullptr;
@@ -43,6 +46,8 @@ uint32_t SizeArg(const Napi::CallbackInfo& info, size_t index, const char* name)
   return static_cast<uint32_t>(size);
 }
 
+// The bytes of a Uint8Array argument. Read last of a call's arguments: a
+// getter run by reading another argument could detach the buffer.
 Napi::Uint8Array BytesArg(const Napi::CallbackInfo& info, size_t index) {
   Napi::Value value = info[index];
   if (!value.IsTypedArray() ||
@@ -52,40 +57,87 @@ Napi::Uint8Array BytesArg(const Napi::CallbackInfo& info, size_t index) {
   return value.As<Napi::Uint8Array>();
 }
 
+// A JS exception thrown by a callback we called (onData, onEnd, onurgent)
+// becomes an uncaught exception, as from any Node callback. When none is
+// pending, the call failed because JS cannot run any more: nothing to do.
+void SurfaceCallbackError(napi_env env) noexcept {
+  bool pending = false;
+  if (napi_is_exception_pending(env, &pending) != napi_ok || !pending) return;
+  napi_value error = nullptr;
+  if (napi_get_and_clear_last_exception(env, &error) == napi_ok) napi_fatal_exception(env, error);
+}
+
+// Calls `receiver[callback](...argv)`; false when it threw or could not run.
+bool CallBack(napi_env env, napi_value receiver, napi_value callback, size_t argc,
+              const napi_value* argv) noexcept {
+  napi_value result = nullptr;
+  if (napi_call_function(env, receiver, callback, argc, argv, &result) == napi_ok) return true;
+  SurfaceCallbackError(env);
+  return false;
+}
+
+// A handle scope that closes itself; `ok` is false when Node-API refused it.
+class Scope {
+ public:
+  explicit Scope(napi_env env) noexcept : env_(env) {
+    ok = napi_open_handle_scope(env, &scope_) == napi_ok;
+  }
+  ~Scope() {
+    if (ok) napi_close_handle_scope(env_, scope_);
+  }
+  Scope(const Scope&) = delete;
+  Scope& operator=(const Scope&) = delete;
+  bool ok = false;
+
+ private:
+  napi_env env_;
+  napi_handle_scope scope_ = nullptr;
+};
+
 }  // namespace
+
+template <SocketWrap::Method method>
+Napi::Value SocketWrap::Guarded(const Napi::CallbackInfo& info) {
+  try {
+    return (this->*method)(info);
+  } catch (const std::bad_alloc&) {
+    throw SocketError(info.Env(), sys::Error{sys::error_out_of_memory(), "malloc"});
+  }
+}
 
 Napi::Function SocketWrap::Define(Napi::Env env) {
   return DefineClass(env, "NativeSocket", {
-      InstanceMethod<&SocketWrap::Bind>("bind"),
-      InstanceMethod<&SocketWrap::Listen>("listen"),
-      InstanceMethod<&SocketWrap::Accept>("accept"),
-      InstanceMethod<&SocketWrap::Connect>("connect"),
-      InstanceMethod<&SocketWrap::Send>("send"),
-      InstanceMethod<&SocketWrap::Recv>("recv"),
-      InstanceMethod<&SocketWrap::SendTo>("sendTo"),
-      InstanceMethod<&SocketWrap::RecvFrom>("recvFrom"),
-      InstanceMethod<&SocketWrap::WaitUrgent>("waitUrgent"),
-      InstanceMethod<&SocketWrap::StartReading>("startReading"),
-      InstanceMethod<&SocketWrap::StopReading>("stopReading"),
-      InstanceMethod<&SocketWrap::Cancel>("cancel"),
-      InstanceMethod<&SocketWrap::Shutdown>("shutdown"),
-      InstanceMethod<&SocketWrap::Close>("close"),
-      InstanceMethod<&SocketWrap::Detach>("detach"),
-      InstanceMethod<&SocketWrap::LocalAddress>("localAddress"),
-      InstanceMethod<&SocketWrap::RemoteAddress>("remoteAddress"),
-      InstanceMethod<&SocketWrap::SetSockOpt>("setsockopt"),
-      InstanceMethod<&SocketWrap::GetSockOpt>("getsockopt"),
-      InstanceMethod<&SocketWrap::BytesAvailable>("bytesAvailable"),
-      InstanceMethod<&SocketWrap::AtMark>("atMark"),
-      InstanceMethod<&SocketWrap::SetKeepAlive>("setKeepAlive"),
+      InstanceMethod<&SocketWrap::Guarded<&SocketWrap::Bind>>("bind"),
+      InstanceMethod<&SocketWrap::Guarded<&SocketWrap::Listen>>("listen"),
+      InstanceMethod<&SocketWrap::Guarded<&SocketWrap::Accept>>("accept"),
+      InstanceMethod<&SocketWrap::Guarded<&SocketWrap::Connect>>("connect"),
+      InstanceMethod<&SocketWrap::Guarded<&SocketWrap::Send>>("send"),
+      InstanceMethod<&SocketWrap::Guarded<&SocketWrap::Recv>>("recv"),
+      InstanceMethod<&SocketWrap::Guarded<&SocketWrap::SendTo>>("sendTo"),
+      InstanceMethod<&SocketWrap::Guarded<&SocketWrap::RecvFrom>>("recvFrom"),
+      InstanceMethod<&SocketWrap::Guarded<&SocketWrap::WaitUrgent>>("waitUrgent"),
+      InstanceMethod<&SocketWrap::Guarded<&SocketWrap::CancelUrgent>>("cancelUrgent"),
+      InstanceMethod<&SocketWrap::Guarded<&SocketWrap::StartReading>>("startReading"),
+      InstanceMethod<&SocketWrap::Guarded<&SocketWrap::StopReading>>("stopReading"),
+      InstanceMethod<&SocketWrap::Guarded<&SocketWrap::Cancel>>("cancel"),
+      InstanceMethod<&SocketWrap::Guarded<&SocketWrap::Shutdown>>("shutdown"),
+      InstanceMethod<&SocketWrap::Guarded<&SocketWrap::Close>>("close"),
+      InstanceMethod<&SocketWrap::Guarded<&SocketWrap::Detach>>("detach"),
+      InstanceMethod<&SocketWrap::Guarded<&SocketWrap::LocalAddress>>("localAddress"),
+      InstanceMethod<&SocketWrap::Guarded<&SocketWrap::RemoteAddress>>("remoteAddress"),
+      InstanceMethod<&SocketWrap::Guarded<&SocketWrap::SetSockOpt>>("setsockopt"),
+      InstanceMethod<&SocketWrap::Guarded<&SocketWrap::GetSockOpt>>("getsockopt"),
+      InstanceMethod<&SocketWrap::Guarded<&SocketWrap::BytesAvailable>>("bytesAvailable"),
+      InstanceMethod<&SocketWrap::Guarded<&SocketWrap::AtMark>>("atMark"),
+      InstanceMethod<&SocketWrap::Guarded<&SocketWrap::SetKeepAlive>>("setKeepAlive"),
       InstanceAccessor<&SocketWrap::GetFd>("fd"),
-      InstanceMethod<&SocketWrap::ActivitySlot>("activitySlot"),
+      InstanceMethod<&SocketWrap::Guarded<&SocketWrap::ActivitySlot>>("activitySlot"),
       InstanceAccessor<&SocketWrap::GetEof>("eof"),
   });
 }
 
 // new NativeSocket(family, type, protocol): socket() / WSASocketW.
-// new NativeSocket(ArrayBuffer): adopts a transferred socket.
+// new NativeSocket(ArrayBuffer): adopts a socket detach() gave up (once).
 // new NativeSocket(External): wraps a socket the backend made (accept).
 SocketWrap::SocketWrap(const Napi::CallbackInfo& info) : Napi::ObjectWrap<SocketWrap>(info) {
   Napi::Env env = info.Env();
@@ -93,12 +145,22 @@ SocketWrap::SocketWrap(const Napi::CallbackInfo& info) : Napi::ObjectWrap<Socket
   liveness_ = EnvironmentLiveness(env);
   sys::Error error;
   if (info[0].IsExternal()) {
-    socket_ = info[0].As<Napi::External<sys::Socket>>().Data();
+    sys::Socket** cell = info[0].As<Napi::External<sys::Socket*>>().Data();
+    socket_ = *cell;
+    *cell = nullptr;  // ours now, whatever happens next
   } else if (info[0].IsArrayBuffer()) {
     Napi::ArrayBuffer transfer = info[0].As<Napi::ArrayBuffer>();
-    const uint8_t* bytes = static_cast<const uint8_t*>(transfer.Data());
-    socket_ = sys::socket_adopt(environment->loop,
-                                std::vector<uint8_t>(bytes, bytes + transfer.ByteLength()), &error);
+    uint64_t token = 0;
+    if (transfer.ByteLength() != sizeof(token)) {
+      throw TypeError(env, "ERR_INVALID_ARG_VALUE", "the handle is not one that detach() returned");
+    }
+    memcpy(&token, transfer.Data(), sizeof(token));
+    std::vector<uint8_t> bytes;
+    if (!handles::Take(token, &bytes)) {
+      throw CodedError(env, "ERR_SOCKET_HANDLE_USED",
+                       "this detach() handle was adopted already (a handle is adopted at most once)");
+    }
+    socket_ = sys::socket_adopt(environment->loop, bytes, &error);
     if (socket_ == nullptr) throw SocketError(env, error);
   } else {
     const int32_t family = Int32Arg(info, 0, "family", 0);
@@ -107,22 +169,35 @@ SocketWrap::SocketWrap(const Napi::CallbackInfo& info) : Napi::ObjectWrap<Socket
     socket_ = sys::socket_open(environment->loop, family, type, protocol, &error);
     if (socket_ == nullptr) throw SocketError(env, error);
   }
-  activity_ = environment->activity.Take(env, static_cast<double>(sys::socket_last_activity(socket_)) / 1e6);
+  stream_ = sys::socket_is_stream(socket_);
+  try {
+    activity_ = environment->activity.Take(env, static_cast<double>(sys::socket_last_activity(socket_)) / 1e6);
+  } catch (...) {
+    // A throwing constructor runs no destructor: the socket is closed here.
+    sys::socket_close(socket_);
+    socket_ = nullptr;
+    throw;
+  }
 }
 
 SocketWrap::~SocketWrap() {
-  // A socket dropped without close() must not leak its descriptor. No
-  // operation is pending (each one keeps this object alive), so closing
-  // calls no JS.
-  if (socket_ != nullptr && liveness_->loop_alive) sys::socket_close(socket_);
+  // A socket dropped without close() must not leak its descriptor. The only
+  // operation that can still be pending is the urgent wait (every other one
+  // keeps this object alive); it ends with `teardown`, calling no JS.
+  if (socket_ != nullptr && liveness_->loop_alive) sys::socket_close(socket_, true);
   if (liveness_->loop_alive) GiveSlot();
 }
 
-void SocketWrap::GiveSlot() {
-  Environment::Of(Env())->activity.Give(activity_);
+void SocketWrap::GiveSlot() noexcept {
+  Environment* environment = nullptr;
+  if (napi_get_instance_data(Env(), reinterpret_cast<void**>(&environment)) != napi_ok ||
+      environment == nullptr) {
+    return;
+  }
+  environment->activity.Give(activity_);
 }
 
-void SocketWrap::Stamp(sys::OpKind kind) {
+void SocketWrap::Stamp(sys::OpKind kind) noexcept {
   if (!activity_ || socket_ == nullptr) return;
   const double now = static_cast<double>(sys::socket_last_activity(socket_)) / 1e6;
   activity_.fields[0] = now;
@@ -142,8 +217,8 @@ void SocketWrap::Stamp(sys::OpKind kind) {
   }
 }
 
-Napi::Object SocketWrap::Wrap(Napi::Env env, sys::Socket* socket) {
-  return Environment::Of(env)->socket_constructor.New({Napi::External<sys::Socket>::New(env, socket)});
+Napi::Object SocketWrap::Wrap(Napi::Env env, sys::Socket** cell) {
+  return Environment::Of(env)->socket_constructor.New({Napi::External<sys::Socket*>::New(env, cell)});
 }
 
 sys::Socket* SocketWrap::Open() {
@@ -154,8 +229,8 @@ sys::Socket* SocketWrap::Open() {
 }
 
 Napi::Value SocketWrap::Start(const Napi::CallbackInfo& info, const Request& request,
-                              const char* syscall, uint32_t cancel_id, Napi::Value keep) {
-  Napi::Env env = info.Env();
+                              const char* syscall, uint32_t cancel_id) {
+  napi_env env = info.Env();
   auto* pending = new Pending;
   pending->owner = this;
   pending->syscall = syscall;
@@ -165,8 +240,11 @@ Napi::Value SocketWrap::Start(const Napi::CallbackInfo& info, const Request& req
     delete pending;
     throw Napi::Error::New(env);
   }
-  // Nothing below throws before the Op is submitted, so it always completes.
   sys::Op* op = sys::op_new(request.kind);
+  if (op == nullptr) {
+    delete pending;
+    throw SocketError(info.Env(), sys::Error{sys::error_out_of_memory(), syscall});
+  }
   op->data = request.data;
   op->length = request.length;
   op->flags = request.flags;
@@ -175,13 +253,12 @@ Napi::Value SocketWrap::Start(const Napi::CallbackInfo& info, const Request& req
   op->context = pending;
   if (cancel_id != 0) cancellable_[cancel_id] = op;
   Hold();
-  sys::op_submit(socket_, op);  // may complete (and settle the promise) inline
-  // Still in flight: the bytes being sent must outlive this call. (No JS
-  // can run between the submit and here, and the argument is on the stack.)
+  // May complete (and settle the promise) inline. The bytes of a send are
+  // only read during this call: the backend copies what it still needs.
+  sys::op_submit(socket_, op);
   if (pending->settled) {
     delete pending;
   } else {
-    if (!keep.IsEmpty()) napi_create_reference(env, keep, 1, &pending->keep_data);
     pending->in_start = false;
   }
   return Napi::Value(env, promise);
@@ -191,49 +268,60 @@ void SocketWrap::Hold() {
   if (holds_++ == 0) Ref();
 }
 
-void SocketWrap::Release() {
-  if (--holds_ == 0) Unref();
+void SocketWrap::Release() noexcept {
+  if (--holds_ != 0) return;
+  uint32_t count = 0;
+  napi_reference_unref(Env(), *this, &count);
 }
 
-void SocketWrap::OnDone(sys::Op* op) {
+void SocketWrap::OnDone(sys::Op* op) noexcept {
   auto* pending = static_cast<Pending*>(op->context);
   SocketWrap* self = pending->owner;
   if (pending->cancel_id != 0) self->cancellable_.erase(pending->cancel_id);
-  if (op->teardown) {
-    // The environment is going away: nothing may run in it any more.
-    if (op->accepted != nullptr) sys::socket_close(op->accepted);
-    delete pending;
-    return;
+  // Nothing runs in an environment that is going away; an environment that
+  // cannot run JS any more (Deliver fails) is treated the same way.
+  if (!op->teardown) self->Deliver(pending, op);
+  if (op->accepted != nullptr) {
+    // A connection that never reached JS.
+    sys::socket_close(op->accepted, true);
+    op->accepted = nullptr;
   }
-  Napi::Env env = self->Env();
-  Napi::HandleScope scope(env);
-  if (!op->aborted) self->Stamp(op->kind);
-  napi_value outcome = nullptr;
-  bool resolved = false;
-  try {
-    outcome = self->Settle(env, pending, op);
-    resolved = true;
-  } catch (const Napi::Error& error) {
-    outcome = error.Value();
-  }
-  if (resolved) {
-    napi_resolve_deferred(env, pending->deferred, outcome);
-  } else {
-    napi_reject_deferred(env, pending->deferred, outcome);
-  }
-  self->Release();
+  if (!op->teardown) self->Release();
   if (pending->in_start) {
     pending->settled = true;  // completed inline: Start() frees it
     return;
   }
-  if (pending->keep_data != nullptr) napi_delete_reference(env, pending->keep_data);
   delete pending;
 }
 
+// Settles the operation's promise; false when Node-API refused (the
+// environment cannot run JS any more).
+bool SocketWrap::Deliver(Pending* pending, sys::Op* op) noexcept {
+  napi_env env = Env();
+  Scope scope(env);
+  if (!scope.ok) return false;
+  try {
+    if (!op->aborted) Stamp(op->kind);
+    napi_value outcome = nullptr;
+    bool resolved = true;
+    try {
+      outcome = Settle(Napi::Env(env), pending, op);
+    } catch (const Napi::Error& error) {
+      outcome = error.Value();
+      resolved = false;
+    }
+    if (outcome == nullptr) return false;
+    const napi_status status = resolved ? napi_resolve_deferred(env, pending->deferred, outcome)
+                                        : napi_reject_deferred(env, pending->deferred, outcome);
+    return status == napi_ok;
+  } catch (...) {
+    return false;
+  }
+}
+
 // The operation's result as a JS value, or a thrown error to reject with.
-Napi::Value SocketWrap::Settle(Napi::Env env, Pending* pending, sys::Op* op) {
+napi_value SocketWrap::Settle(Napi::Env env, Pending* pending, sys::Op* op) {
   if (op->aborted) {
-    if (op->accepted != nullptr) sys::socket_close(op->accepted);
     if (pending->cancelled) throw AbortError(env, pending->syscall);
     throw ClosedError(env, pending->syscall, close_code_);
   }
@@ -242,13 +330,21 @@ Napi::Value SocketWrap::Settle(Napi::Env env, Pending* pending, sys::Op* op) {
     throw SocketError(env, op->error, has_peer ? &op->address : nullptr);
   }
   switch (op->kind) {
-    case sys::OpKind::Accept:
-      return Wrap(env, op->accepted);
+    case sys::OpKind::Accept: {
+      sys::Socket* accepted = op->accepted;
+      op->accepted = nullptr;
+      try {
+        return Wrap(env, &accepted);
+      } catch (...) {
+        if (accepted != nullptr) sys::socket_close(accepted, true);
+        throw;
+      }
+    }
     case sys::OpKind::Send:
     case sys::OpKind::SendTo:
       return Napi::Number::New(env, static_cast<double>(op->transferred));
     case sys::OpKind::Recv:
-      if (op->transferred == 0 && op->length > 0) eof_ = true;
+      if (op->transferred == 0 && op->length > 0 && stream_) eof_ = true;
       return Napi::Buffer<char>::Copy(env, op->received, op->transferred);
     case sys::OpKind::RecvFrom: {
       Napi::Object result = Napi::Object::New(env);
@@ -268,7 +364,7 @@ Napi::Value SocketWrap::Settle(Napi::Env env, Pending* pending, sys::Op* op) {
 Napi::Value SocketWrap::Bind(const Napi::CallbackInfo& info) {
   sys::Socket* socket = Open();
   sys::Address address = ToAddress(info[0], sys::socket_address_kind(socket));
-  sys::Error error = sys::socket_bind(socket, address);
+  sys::Error error = sys::socket_bind(Open(), address);
   if (error) throw SocketError(info.Env(), error, &address);
   return info.Env().Undefined();
 }
@@ -285,7 +381,7 @@ Napi::Value SocketWrap::Listen(const Napi::CallbackInfo& info) {
 Napi::Value SocketWrap::Accept(const Napi::CallbackInfo& info) {
   Open();
   const uint32_t cancel_id = static_cast<uint32_t>(Int32Arg(info, 0, "cancelId", 0));
-  return Start(info, Request{sys::OpKind::Accept}, "accept", cancel_id, Napi::Value());
+  return Start(info, Request{sys::OpKind::Accept}, "accept", cancel_id);
 }
 
 // connect(address, cancelId): connect / ConnectEx.
@@ -293,18 +389,19 @@ Napi::Value SocketWrap::Connect(const Napi::CallbackInfo& info) {
   Request request{sys::OpKind::Connect};
   request.address = ToAddress(info[0], sys::socket_address_kind(Open()));
   const uint32_t cancel_id = static_cast<uint32_t>(Int32Arg(info, 1, "cancelId", 0));
-  return Start(info, request, "connect", cancel_id, Napi::Value());
+  Open();  // a getter of the address may have closed it
+  return Start(info, request, "connect", cancel_id);
 }
 
 // send(bytes, flags): send / WSASend; a stream send resolves when all went.
 Napi::Value SocketWrap::Send(const Napi::CallbackInfo& info) {
   Open();
-  Napi::Uint8Array bytes = BytesArg(info, 0);
   Request request{sys::OpKind::Send};
+  request.flags = Int32Arg(info, 1, "flags", 0);
+  Napi::Uint8Array bytes = BytesArg(info, 0);
   request.data = reinterpret_cast<const char*>(bytes.Data());
   request.length = bytes.ByteLength();
-  request.flags = Int32Arg(info, 1, "flags", 0);
-  return Start(info, request, "send", 0, bytes);
+  return Start(info, request, "send", 0);
 }
 
 // recv(size, flags, cancelId): recv / WSARecv.
@@ -314,19 +411,19 @@ Napi::Value SocketWrap::Recv(const Napi::CallbackInfo& info) {
   request.length = SizeArg(info, 0, "size");
   request.flags = Int32Arg(info, 1, "flags", 0);
   const uint32_t cancel_id = static_cast<uint32_t>(Int32Arg(info, 2, "cancelId", 0));
-  return Start(info, request, "recv", cancel_id, Napi::Value());
+  return Start(info, request, "recv", cancel_id);
 }
 
 // sendTo(bytes, address, flags): sendto / WSASendTo.
 Napi::Value SocketWrap::SendTo(const Napi::CallbackInfo& info) {
-  sys::Socket* socket = Open();
-  Napi::Uint8Array bytes = BytesArg(info, 0);
   Request request{sys::OpKind::SendTo};
+  request.address = ToAddress(info[1], sys::socket_address_kind(Open()));
+  request.flags = Int32Arg(info, 2, "flags", 0);
+  Open();  // a getter of the address may have closed it
+  Napi::Uint8Array bytes = BytesArg(info, 0);
   request.data = reinterpret_cast<const char*>(bytes.Data());
   request.length = bytes.ByteLength();
-  request.address = ToAddress(info[1], sys::socket_address_kind(socket));
-  request.flags = Int32Arg(info, 2, "flags", 0);
-  return Start(info, request, "sendto", 0, bytes);
+  return Start(info, request, "sendto", 0);
 }
 
 // recvFrom(size, flags, cancelId): recvmsg / WSARecvFrom.
@@ -336,14 +433,54 @@ Napi::Value SocketWrap::RecvFrom(const Napi::CallbackInfo& info) {
   request.length = SizeArg(info, 0, "size");
   request.flags = Int32Arg(info, 1, "flags", 0);
   const uint32_t cancel_id = static_cast<uint32_t>(Int32Arg(info, 2, "cancelId", 0));
-  return Start(info, request, "recvfrom", cancel_id, Napi::Value());
+  return Start(info, request, "recvfrom", cancel_id);
 }
 
-// waitUrgent(cancelId): resolves when out-of-band data is waiting.
+// waitUrgent(): starts waiting for urgent (out-of-band) data; this object's
+// `onurgent(error?)` is called when some is waiting (or the wait failed).
+// False when a wait is already on. cancelUrgent() ends it without a call.
 Napi::Value SocketWrap::WaitUrgent(const Napi::CallbackInfo& info) {
-  Open();
-  const uint32_t cancel_id = static_cast<uint32_t>(Int32Arg(info, 0, "cancelId", 0));
-  return Start(info, Request{sys::OpKind::UrgentWait}, "urgent", cancel_id, Napi::Value());
+  sys::Socket* socket = Open();
+  if (urgent_ != nullptr) return Napi::Boolean::New(info.Env(), false);
+  sys::Op* op = sys::op_new(sys::OpKind::UrgentWait);
+  if (op == nullptr) throw SocketError(info.Env(), sys::Error{sys::error_out_of_memory(), "urgent"});
+  op->done = &SocketWrap::OnUrgent;
+  op->context = this;
+  urgent_ = op;
+  sys::op_submit(socket, op);  // may complete inline
+  return Napi::Boolean::New(info.Env(), true);
+}
+
+Napi::Value SocketWrap::CancelUrgent(const Napi::CallbackInfo& info) {
+  if (urgent_ != nullptr && socket_ != nullptr) sys::op_cancel(socket_, urgent_);
+  return info.Env().Undefined();
+}
+
+void SocketWrap::OnUrgent(sys::Op* op) noexcept {
+  auto* self = static_cast<SocketWrap*>(op->context);
+  self->urgent_ = nullptr;
+  if (op->teardown || op->aborted) return;
+  napi_env env = self->Env();
+  Scope scope(env);
+  if (!scope.ok) return;
+  napi_value object = nullptr;
+  napi_value callback = nullptr;
+  napi_valuetype type = napi_undefined;
+  if (napi_get_reference_value(env, *self, &object) != napi_ok || object == nullptr ||
+      napi_get_named_property(env, object, "onurgent", &callback) != napi_ok ||
+      napi_typeof(env, callback, &type) != napi_ok || type != napi_function) {
+    SurfaceCallbackError(env);  // a throwing getter
+    return;
+  }
+  napi_value error = nullptr;
+  if (op->error) {
+    try {
+      error = SocketError(Napi::Env(env), op->error).Value();
+    } catch (...) {
+      return;
+    }
+  }
+  CallBack(env, object, callback, error != nullptr ? 1 : 0, &error);
 }
 
 // startReading(onData, onEnd, size): a continuous recv / WSARecv. Each chunk
@@ -358,10 +495,11 @@ Napi::Value SocketWrap::StartReading(const Napi::CallbackInfo& info) {
   const uint32_t size = info[2].IsUndefined() ? 65536 : SizeArg(info, 2, "size");
   if (size == 0) throw RangeError(info.Env(), "ERR_OUT_OF_RANGE", "size must be at least 1");
   if (reading_ != nullptr) return Napi::Boolean::New(info.Env(), false);
-  Hold();
+  sys::Op* op = sys::op_new(sys::OpKind::Recv);
+  if (op == nullptr) throw SocketError(info.Env(), sys::Error{sys::error_out_of_memory(), "recv"});
   on_data_ = Napi::Persistent(info[0].As<Napi::Function>());
   on_end_ = Napi::Persistent(info[1].As<Napi::Function>());
-  sys::Op* op = sys::op_new(sys::OpKind::Recv);
+  Hold();
   op->length = size;
   op->repeat = true;
   op->done = &SocketWrap::OnRead;
@@ -377,46 +515,68 @@ Napi::Value SocketWrap::StopReading(const Napi::CallbackInfo& info) {
   return info.Env().Undefined();
 }
 
-void SocketWrap::OnRead(sys::Op* op) {
+void SocketWrap::OnRead(sys::Op* op) noexcept {
   auto* self = static_cast<SocketWrap*>(op->context);
-  if (op->teardown) return;  // the environment is going away: no JS
-  Napi::Env env = self->Env();
-  Napi::HandleScope scope(env);
-  if (op->more) {
-    self->Stamp(sys::OpKind::Recv);
-    napi_value chunk = Napi::Buffer<char>::Copy(env, op->received, op->transferred);
-    napi_value result;
-    if (napi_call_function(env, self->Value(), self->on_data_.Value(), 1, &chunk, &result) != napi_ok) {
-      // onData threw: stop reading and let it surface as an uncaught exception.
-      napi_value error;
-      napi_get_and_clear_last_exception(env, &error);
-      if (self->socket_ != nullptr) sys::op_cancel(self->socket_, op);
-      napi_fatal_exception(env, error);
-    }
+  if (op->teardown) {  // the environment is going away: no JS
+    self->reading_ = nullptr;
     return;
   }
-  // The last completion: EOF, an error, or stopped (aborted).
-  if (!op->aborted && !op->error) self->eof_ = true;
-  Napi::Function on_end = self->on_end_.IsEmpty() ? Napi::Function() : self->on_end_.Value();
-  Napi::Value error = env.Undefined();
-  const bool report = !op->aborted;
-  if (report && op->error) error = SocketError(env, op->error).Value();
-  self->EndReading(env);
-  if (report && !on_end.IsEmpty()) {
-    napi_value argument = error;
-    napi_value result;
-    if (napi_call_function(env, self->Value(), on_end, op->error ? 1 : 0, &argument, &result) != napi_ok) {
-      napi_value thrown;
-      napi_get_and_clear_last_exception(env, &thrown);
-      napi_fatal_exception(env, thrown);
-    }
+  if (op->more) {
+    // onData threw, or JS cannot run any more: the read stops.
+    if (!self->DeliverChunk(op) && self->socket_ != nullptr) sys::op_cancel(self->socket_, op);
+    return;
   }
+  self->EndReading(op);
 }
 
-void SocketWrap::EndReading(Napi::Env) {
+bool SocketWrap::DeliverChunk(sys::Op* op) noexcept {
+  napi_env env = Env();
+  Scope scope(env);
+  if (!scope.ok) return false;
+  Stamp(sys::OpKind::Recv);
+  napi_value chunk = nullptr;
+  napi_value receiver = nullptr;
+  napi_value callback = nullptr;
+  if (napi_create_buffer_copy(env, op->transferred, op->received, nullptr, &chunk) != napi_ok ||
+      napi_get_reference_value(env, *this, &receiver) != napi_ok ||
+      napi_get_reference_value(env, on_data_, &callback) != napi_ok) {
+    return false;
+  }
+  return CallBack(env, receiver, callback, 1, &chunk);
+}
+
+// The last completion of a continuous read: EOF, an error, or stopped.
+void SocketWrap::EndReading(sys::Op* op) noexcept {
+  if (!op->aborted && !op->error && stream_) eof_ = true;
   reading_ = nullptr;
-  on_data_.Reset();
-  on_end_.Reset();
+  napi_env env = Env();
+  {
+    Scope scope(env);
+    napi_value receiver = nullptr;
+    napi_value callback = nullptr;
+    const bool report = scope.ok && !op->aborted && !on_end_.IsEmpty() &&
+                        napi_get_reference_value(env, *this, &receiver) == napi_ok &&
+                        napi_get_reference_value(env, on_end_, &callback) == napi_ok;
+    // Released before onEnd runs, so that onEnd may start reading again.
+    try {
+      on_data_.Reset();
+      on_end_.Reset();
+    } catch (...) {
+      // Only an invalid reference makes Reset throw; there is nothing to free then.
+    }
+    if (report) {
+      napi_value error = nullptr;
+      bool made = true;
+      if (op->error) {
+        try {
+          error = SocketError(Napi::Env(env), op->error).Value();
+        } catch (...) {
+          made = false;
+        }
+      }
+      if (made) CallBack(env, receiver, callback, error != nullptr ? 1 : 0, &error);
+    }
+  }
   Release();  // may let this object be collected later
 }
 
@@ -452,18 +612,20 @@ Napi::Value SocketWrap::Close(const Napi::CallbackInfo& info) {
   return info.Env().Undefined();
 }
 
-// detach(): gives the socket up as bytes another environment can adopt
-// (new NativeSocket(bytes)); this object is closed without closing the socket.
+// detach(): gives the socket up as a handle another environment can adopt
+// once (new NativeSocket(handle)); this object is closed without closing
+// the socket.
 Napi::Value SocketWrap::Detach(const Napi::CallbackInfo& info) {
   sys::Socket* socket = Open();
+  Napi::ArrayBuffer handle = Napi::ArrayBuffer::New(info.Env(), sizeof(uint64_t));
   std::vector<uint8_t> transfer;
   sys::Error error = sys::socket_detach(socket, &transfer);
   if (error) throw SocketError(info.Env(), error);
   socket_ = nullptr;
   GiveSlot();
-  Napi::ArrayBuffer bytes = Napi::ArrayBuffer::New(info.Env(), transfer.size());
-  if (!transfer.empty()) memcpy(bytes.Data(), transfer.data(), transfer.size());
-  return bytes;
+  const uint64_t token = handles::Put(std::move(transfer));
+  memcpy(handle.Data(), &token, sizeof(token));
+  return handle;
 }
 
 // localAddress(): getsockname.
@@ -537,11 +699,12 @@ Napi::Value SocketWrap::AtMark(const Napi::CallbackInfo& info) {
 // setKeepAlive(enable, idleMs, intervalMs, count): SO_KEEPALIVE + TCP_KEEP*
 // or SIO_KEEPALIVE_VALS; -1 leaves a value as it is.
 Napi::Value SocketWrap::SetKeepAlive(const Napi::CallbackInfo& info) {
-  sys::Socket* socket = Open();
-  sys::Error error = sys::socket_set_keepalive(socket, info[0].ToBoolean().Value(),
-                                               Int32Arg(info, 1, "idleMs", -1),
-                                               Int32Arg(info, 2, "intervalMs", -1),
-                                               Int32Arg(info, 3, "count", -1));
+  Open();
+  const bool enable = info[0].ToBoolean().Value();
+  const int32_t idle = Int32Arg(info, 1, "idleMs", -1);
+  const int32_t interval = Int32Arg(info, 2, "intervalMs", -1);
+  const int32_t count = Int32Arg(info, 3, "count", -1);
+  sys::Error error = sys::socket_set_keepalive(Open(), enable, idle, interval, count);
   if (error) throw SocketError(info.Env(), error);
   return info.Env().Undefined();
 }
@@ -560,8 +723,8 @@ Napi::Value SocketWrap::GetEof(const Napi::CallbackInfo& info) {
 // page[offset] (any), page[offset + 1] (read), page[offset + 2] (write),
 // in milliseconds on the uv_hrtime clock (the one performance.now() reads).
 Napi::Value SocketWrap::ActivitySlot(const Napi::CallbackInfo& info) {
-  Napi::Array result = Napi::Array::New(info.Env(), 2);
   if (!activity_) return info.Env().Null();
+  Napi::Array result = Napi::Array::New(info.Env(), 2);
   result.Set(0u, Environment::Of(info.Env())->activity.Page(activity_));
   result.Set(1u, Napi::Number::New(info.Env(), ActivityPages::Offset(activity_)));
   return result;

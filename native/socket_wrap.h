@@ -1,5 +1,12 @@
 // The JS-facing native socket: argument checks, then one sys:: call.
 // lib/socket.ts builds the public Socket (state machine, options) over it.
+//
+// Completions (OnDone, OnRead, OnUrgent) are called from C frames: libuv's
+// poll callback, a threadsafe function, or inline from sys::op_submit. They
+// are noexcept: no C++ exception may unwind through those frames. When the
+// environment can no longer run JS (a Worker being terminated), a Node-API
+// call fails with a status; that is handled like teardown: what is owned is
+// freed and nothing is called.
 #pragma once
 
 #include <napi.h>
@@ -21,9 +28,6 @@ class SocketWrap : public Napi::ObjectWrap<SocketWrap> {
   explicit SocketWrap(const Napi::CallbackInfo& info);
   ~SocketWrap() override;
 
-  // Wraps a socket the backend made (accept) or adopted (a transfer).
-  static Napi::Object Wrap(Napi::Env env, sys::Socket* socket);
-
  private:
   struct Pending;
   // What an operation needs from its arguments, checked before it starts.
@@ -35,12 +39,23 @@ class SocketWrap : public Napi::ObjectWrap<SocketWrap> {
     int flags = 0;
     sys::Address address;
   };
+  using Method = Napi::Value (SocketWrap::*)(const Napi::CallbackInfo&);
+  // Every JS-facing method runs through this: a failed allocation becomes
+  // a SocketError ENOMEM instead of a std::bad_alloc through Node's frames.
+  template <Method method>
+  Napi::Value Guarded(const Napi::CallbackInfo& info);
+
+  // Wraps a socket the backend made (accept) in a new NativeSocket, which
+  // takes it out of `*cell`; whatever is left there after a throw is the
+  // caller's to close.
+  static Napi::Object Wrap(Napi::Env env, sys::Socket** cell);
 
   sys::Socket* Open();  // the socket, or a SocketError EBADF once closed
   Napi::Value Start(const Napi::CallbackInfo& info, const Request& request,
-                    const char* syscall, uint32_t cancel_id, Napi::Value keep);
-  static void OnDone(sys::Op* op);
-  Napi::Value Settle(Napi::Env env, Pending* pending, sys::Op* op);
+                    const char* syscall, uint32_t cancel_id);
+  static void OnDone(sys::Op* op) noexcept;
+  bool Deliver(Pending* pending, sys::Op* op) noexcept;
+  napi_value Settle(Napi::Env env, Pending* pending, sys::Op* op);
 
   Napi::Value Bind(const Napi::CallbackInfo& info);
   Napi::Value Listen(const Napi::CallbackInfo& info);
@@ -51,10 +66,13 @@ class SocketWrap : public Napi::ObjectWrap<SocketWrap> {
   Napi::Value SendTo(const Napi::CallbackInfo& info);
   Napi::Value RecvFrom(const Napi::CallbackInfo& info);
   Napi::Value WaitUrgent(const Napi::CallbackInfo& info);
+  Napi::Value CancelUrgent(const Napi::CallbackInfo& info);
+  static void OnUrgent(sys::Op* op) noexcept;
   Napi::Value StartReading(const Napi::CallbackInfo& info);
   Napi::Value StopReading(const Napi::CallbackInfo& info);
-  static void OnRead(sys::Op* op);
-  void EndReading(Napi::Env env);
+  static void OnRead(sys::Op* op) noexcept;
+  bool DeliverChunk(sys::Op* op) noexcept;
+  void EndReading(sys::Op* op) noexcept;
   Napi::Value Cancel(const Napi::CallbackInfo& info);
   Napi::Value Shutdown(const Napi::CallbackInfo& info);
   Napi::Value Close(const Napi::CallbackInfo& info);
@@ -70,13 +88,14 @@ class SocketWrap : public Napi::ObjectWrap<SocketWrap> {
   Napi::Value ActivitySlot(const Napi::CallbackInfo& info);
   // Stamps the slot from the backend's clock: every completion, and reads
   // or writes in their own field.
-  void Stamp(sys::OpKind kind);
-  void GiveSlot();
+  void Stamp(sys::OpKind kind) noexcept;
+  void GiveSlot() noexcept;
   Napi::Value GetEof(const Napi::CallbackInfo& info);
-  void Hold();     // an operation started: this object must stay alive
-  void Release();  // one ended
+  void Hold();              // an operation started: this object must stay alive
+  void Release() noexcept;  // one ended
 
   sys::Socket* socket_ = nullptr;
+  bool stream_ = false;  // SOCK_STREAM: a zero-byte read is EOF
   std::shared_ptr<Liveness> liveness_;
   // Why the socket was closed: the code pending operations reject with.
   std::string close_code_ = "ERR_SOCKET_CLOSED";
@@ -92,7 +111,10 @@ class SocketWrap : public Napi::ObjectWrap<SocketWrap> {
   sys::Op* reading_ = nullptr;
   Napi::FunctionReference on_data_;
   Napi::FunctionReference on_end_;
-
+  // The wait for urgent data (waitUrgent). It holds nothing: its callback
+  // is this object's own `onurgent` property, so a socket nobody references
+  // is collected (and closed) whatever 'urgent' listeners it has.
+  sys::Op* urgent_ = nullptr;
 };
 
 // Shared by an environment and its sockets: a wrap finalized after the

@@ -42,6 +42,7 @@ std::string error_message(int code);
 // Raw codes the glue needs to recognise or produce.
 int error_invalid_argument();   // EINVAL / WSAEINVAL
 int error_timed_out();          // ETIMEDOUT / WSAETIMEDOUT
+int error_out_of_memory();      // ENOMEM / ERROR_NOT_ENOUGH_MEMORY
 
 // ---------------------------------------------------------------------------
 // Addresses: an opaque sockaddr big enough for sockaddr_in6 and sockaddr_un.
@@ -123,15 +124,19 @@ Socket* socket_adopt(Loop* loop, const std::vector<uint8_t>& transfer, Error* er
 int64_t socket_handle(const Socket* socket);
 int socket_family(const Socket* socket);
 int socket_type(const Socket* socket);
+// SOCK_STREAM: a read of zero bytes is the peer's EOF (a datagram socket
+// has no EOF; an empty datagram is a datagram).
+bool socket_is_stream(const Socket* socket);
 // Inet, Inet6 or Unix, from the socket's family (how to read an address for it).
 AddressKind socket_address_kind(const Socket* socket);
 // Monotonic time (uv_hrtime, nanoseconds) of the last completed operation.
 uint64_t socket_last_activity(const Socket* socket);
 
 // closesocket / close(2). Every pending operation completes once with
-// Op::aborted set, inline in this call. The Socket is released later, when
-// the platform has let go of it; the caller must not use it again.
-void socket_close(Socket* socket);
+// Op::aborted set, inline in this call (with Op::teardown too when
+// `teardown`: a finalizer, where no JS may run). The Socket is released
+// later, when the platform has let go of it; the caller must not use it again.
+void socket_close(Socket* socket, bool teardown = false);
 // Gives the socket up for socket_adopt elsewhere: fills `transfer` and
 // releases this Socket (the caller must not use it again). With operations
 // pending it fails (EBUSY-like) and changes nothing.
@@ -164,14 +169,22 @@ enum class OpKind : uint8_t {
   Recv,        // recv / WSARecv
   SendTo,      // sendto / WSASendTo
   RecvFrom,    // recvmsg / WSARecvFrom
-  UrgentWait,  // completes when urgent (out-of-band) data is waiting
+  UrgentWait,  // completes when urgent (out-of-band) data is waiting; unlike
+               // the others it never keeps the event loop alive (an 'urgent'
+               // listener must not keep a dropped socket or the process alive)
 };
 
 struct Op {
   OpKind kind;
   // In.
-  const char* data = nullptr;  // Send, SendTo: kept alive by the caller until done
-  size_t length = 0;           // Send, SendTo: bytes; Recv, RecvFrom: capacity
+  // Send, SendTo: the bytes, valid only while op_submit runs. JS memory can
+  // be transferred or detached as soon as JS runs again, so a backend that
+  // still needs bytes after op_submit returned copies them first.
+  const char* data = nullptr;
+  // Send, SendTo: bytes; Recv, RecvFrom: the most to read. A read's memory
+  // follows what arrives, never this capacity (recv(2**31 - 1) of five
+  // bytes allocates for five, not for two gigabytes).
+  size_t length = 0;
   int flags = 0;               // MSG_* in platform values
   // Recv only: a continuous read. The operation stays armed after each
   // chunk: done() runs once per chunk with `more` set, and a last time with
@@ -202,7 +215,9 @@ Op* op_new(OpKind kind);
 // Starts the operation. It completes through op->done exactly once, on the JS
 // thread: inline (from inside this call) when it can finish at once, else
 // from the loop between LoopHooks::enter and leave. The backend frees the Op
-// after done() returns.
+// after done() returns. done() must not throw: it is called from C frames
+// (libuv, a threadsafe function). Nothing in sys:: throws either: a failed
+// allocation is an operation's error_out_of_memory().
 void op_submit(Socket* socket, Op* op);
 // Asks a pending operation to stop (an AbortSignal, stopReading): it
 // completes with `aborted` set, inline or later from the loop, or normally if

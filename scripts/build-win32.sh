@@ -63,6 +63,9 @@ CXXFLAGS=(
   -std=c++17 -O2
   # C++ exceptions on, as in the Linux build.
   -fexceptions -DNAPI_CPP_EXCEPTIONS
+  # A JS exception that cannot be thrown (a terminating Worker) is dropped,
+  # not rethrown as a C++ exception through Node's frames.
+  -DNODE_API_SWALLOW_UNTHROWABLE_EXCEPTIONS
   -DNAPI_VERSION=8 -DBUILDING_NODE_EXTENSION
   # Import libuv from node.exe directly (uv.h then uses dllimport).
   -DUSING_UV_SHARED=1

@@ -15,7 +15,7 @@ cp -r dist "$work/dist"
 mkdir -p "$work/build/Release"
 
 g++ -std=c++17 -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer -shared -fPIC \
-  -DNAPI_VERSION=8 -DNAPI_CPP_EXCEPTIONS \
+  -DNAPI_VERSION=8 -DNAPI_CPP_EXCEPTIONS -DNODE_API_SWALLOW_UNTHROWABLE_EXCEPTIONS \
   -I "$(node -p "require('path').resolve(process.execPath, '../../include/node')")" \
   -I "$(node -p "require('node-addon-api').include_dir")" \
   native/*.cc native/posix/*.cc -o "$work/build/Release/winsock.node"

@@ -3,6 +3,8 @@
  * writer stores, or throws ERR_CODEC_RANGE where Python raises struct.error
  * (or OverflowError). They are shared by the struct and record compilers.
  */
+import { types } from 'node:util';
+
 import { rangeError } from './errors';
 import { halfBits } from './bytes';
 
@@ -14,7 +16,7 @@ function describe(value: unknown): string {
   if (typeof value === 'bigint') return `${value}n`;
   if (typeof value === 'number') return String(value);
   if (typeof value === 'string') return 'a string';
-  if (value instanceof Uint8Array) return `a ${value.length}-byte buffer`;
+  if (types.isUint8Array(value)) return `a ${value.length}-byte buffer`;
   return typeof value;
 }
 
@@ -100,7 +102,7 @@ export const boolConverter: Converter = (value) => (value ? 1 : 0);
 /** Python's 'c': one byte, given as a 1-byte buffer or a 1-character latin1 string. */
 export function charConverter(label: string): Converter {
   return (value) => {
-    if (value instanceof Uint8Array && value.length === 1) return value[0];
+    if (types.isUint8Array(value) && value.length === 1) return value[0];
     if (typeof value === 'string' && value.length === 1 && value.charCodeAt(0) <= 0xff) return value.charCodeAt(0);
     throw rangeError(`${label} requires a 1-byte buffer or a 1-character latin1 string, not ${describe(value)}`);
   };
@@ -109,7 +111,7 @@ export function charConverter(label: string): Converter {
 /** Python's 's'/'p': bytes; strings are encoded as UTF-8. */
 export function bytesConverter(label: string): Converter {
   return (value) => {
-    if (value instanceof Uint8Array) return value;
+    if (types.isUint8Array(value)) return value;
     if (typeof value === 'string') return Buffer.from(value, 'utf8');
     throw rangeError(`${label} requires a buffer or a string, not ${describe(value)}`);
   };

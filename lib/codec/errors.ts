@@ -1,3 +1,9 @@
+import { types } from 'node:util';
+
+import { describe, isDetachedView } from '../values';
+
+export { describe };
+
 /** The `code` values a {@link CodecError} carries. */
 export type CodecErrorCode =
   | 'ERR_CODEC_RANGE'        // a value out of range or of the wrong type for its slot; text with no encoding
@@ -31,6 +37,23 @@ export function shortError(message: string): CodecError {
 
 export function formatError(message: string): CodecError {
   return new CodecError('ERR_CODEC_FORMAT', message);
+}
+
+/** An argument of the right type but an unusable value (a detached buffer): Node-style TypeError. */
+export function argValueError(message: string): TypeError {
+  const error = new TypeError(message) as TypeError & { code: string };
+  error.code = 'ERR_INVALID_ARG_VALUE';
+  return error;
+}
+
+/**
+ * The bytes of a Uint8Array or Buffer argument; a Proxy of one or a view
+ * whose memory was transferred away is refused with a coded TypeError.
+ */
+export function bytesArgument(value: unknown, name: string): Uint8Array {
+  if (!types.isUint8Array(value)) throw argTypeError(`${name} must be a Uint8Array or Buffer, not ${describe(value)}`);
+  if (isDetachedView(value)) throw argValueError(`${name} is detached (its ArrayBuffer was transferred)`);
+  return value;
 }
 
 /** A programming error in the arguments (not in the data): Node-style TypeError. */

@@ -3,7 +3,9 @@
  * big-endian type id, then the payload. FrameDecoder cuts a byte stream that
  * arrives in arbitrary chunks back into whole frames.
  */
-import { CodecError, argTypeError, shortError } from './errors';
+import { constants as bufferConstants } from 'node:buffer';
+
+import { CodecError, argTypeError, bytesArgument, describe, shortError } from './errors';
 
 /** Bytes before the payload: the length (4) and the type id (2). */
 export const FRAME_HEADER_SIZE = 6;
@@ -19,9 +21,12 @@ export interface FrameDecoderOptions {
 
 /** Check a maxFrameSize option and return it or the default. */
 export function maxFrameSizeOption(options: FrameDecoderOptions | undefined): number {
+  if (options !== undefined && (options === null || typeof options !== 'object')) {
+    throw argTypeError(`options must be an object, not ${describe(options)}`);
+  }
   const max = options?.maxFrameSize ?? DEFAULT_MAX_FRAME_SIZE;
   if (typeof max !== 'number' || !Number.isSafeInteger(max) || max < 0 || max > MAX_PAYLOAD_LENGTH) {
-    throw argTypeError(`maxFrameSize must be an integer from 0 to ${MAX_PAYLOAD_LENGTH}, not ${String(max)}`);
+    throw argTypeError(`maxFrameSize must be an integer from 0 to ${MAX_PAYLOAD_LENGTH}, not ${describe(max)}`);
   }
   return max;
 }
@@ -31,17 +36,20 @@ export function frameTooLarge(length: number, max: number): CodecError {
 }
 
 /**
- * Reassembles frames from a stream. Memory stays bounded: between calls it
- * holds at most one incomplete frame (at most maxFrameSize + 6 bytes), and it
- * refuses an oversized frame from its header alone, before any payload.
+ * Reassembles frames from a stream. Memory stays bounded and follows what
+ * arrived: between calls it holds at most one incomplete frame's bytes so
+ * far (never its announced size: a 6-byte header stating 4 GB costs 6
+ * bytes), and it refuses an oversized frame from its header alone.
  */
 export class FrameDecoder {
   readonly maxFrameSize: number;
   // The header being received, before its frame's size is known.
   readonly #header = Buffer.alloc(FRAME_HEADER_SIZE);
   #headerFilled = 0;
-  // The frame being received, allocated at its full size once its header is in.
-  #frame: Buffer | undefined;
+  // The frame being received: its whole size (header included, 0 between
+  // frames) and the copies of its bytes so far.
+  #frameLength = 0;
+  #parts: Buffer[] = [];
   #frameFilled = 0;
   #failure: CodecError | undefined;
 
@@ -56,49 +64,52 @@ export class FrameDecoder {
 
   /** Bytes received that do not yet make a whole frame. */
   get pending(): number {
-    return this.#frame === undefined ? this.#headerFilled : this.#frameFilled;
+    return this.#frameLength === 0 ? this.#headerFilled : this.#frameFilled;
   }
 
   /**
    * Add received bytes; returns the frames they complete, each a new Buffer
    * holding the whole frame (header included), ready for MessageRegistry.decode.
    * @throws CodecError ERR_FRAME_TOO_LARGE when a header states a payload over maxFrameSize
-   *   (when earlier frames in the same chunk were complete, they are returned first and
-   *   the error is thrown by the next call). The decoder is unusable after that: the stream has lost its framing.
+   *   (or over what a Buffer can hold; when earlier frames in the same chunk were complete,
+   *   they are returned first and the error is thrown by the next call). The decoder is
+   *   unusable after that: the stream has lost its framing.
    */
   push(chunk: Uint8Array): Buffer[] {
     if (this.#failure !== undefined) throw this.#failure;
-    if (!(chunk instanceof Uint8Array)) throw argTypeError('chunk must be a Uint8Array or Buffer');
+    bytesArgument(chunk, 'chunk');
     const frames: Buffer[] = [];
     let at = 0;
     while (at < chunk.length) {
-      if (this.#frame === undefined) {
+      if (this.#frameLength === 0) {
         const n = Math.min(FRAME_HEADER_SIZE - this.#headerFilled, chunk.length - at);
         this.#header.set(chunk.subarray(at, at + n), this.#headerFilled);
         this.#headerFilled += n;
         at += n;
         if (this.#headerFilled < FRAME_HEADER_SIZE) break;
         const length = this.#header.readUInt32BE(0);
-        if (length > this.maxFrameSize) {
-          this.#failure = frameTooLarge(length, this.maxFrameSize);
+        const limit = Math.min(this.maxFrameSize, bufferConstants.MAX_LENGTH - FRAME_HEADER_SIZE);
+        if (length > limit) {
+          this.#failure = frameTooLarge(length, limit);
           this.#headerFilled = 0;
           if (frames.length === 0) throw this.#failure;
           return frames;
         }
-        this.#frame = Buffer.allocUnsafe(FRAME_HEADER_SIZE + length);
-        this.#frame.set(this.#header);
+        this.#frameLength = FRAME_HEADER_SIZE + length;
+        this.#parts = [Buffer.from(this.#header)];
         this.#frameFilled = FRAME_HEADER_SIZE;
         this.#headerFilled = 0;
       }
       // A frame with an empty payload completes here with n = 0, even at the end of the chunk.
-      const frame: Buffer = this.#frame;
-      const n = Math.min(frame.length - this.#frameFilled, chunk.length - at);
-      frame.set(chunk.subarray(at, at + n), this.#frameFilled);
+      const n = Math.min(this.#frameLength - this.#frameFilled, chunk.length - at);
+      // Copied: the caller may reuse the chunk's memory.
+      this.#parts.push(Buffer.from(chunk.subarray(at, at + n)));
       this.#frameFilled += n;
       at += n;
-      if (this.#frameFilled === frame.length) {
-        frames.push(frame);
-        this.#frame = undefined;
+      if (this.#frameFilled === this.#frameLength) {
+        frames.push(Buffer.concat(this.#parts, this.#frameLength));
+        this.#parts = [];
+        this.#frameLength = 0;
         this.#frameFilled = 0;
       }
     }
@@ -112,7 +123,7 @@ export class FrameDecoder {
   end(): void {
     if (this.#failure !== undefined) throw this.#failure;
     if (this.pending > 0) {
-      const inside = this.#frame !== undefined ? `a ${this.#frame.length}-byte frame` : 'a frame header';
+      const inside = this.#frameLength !== 0 ? `a ${this.#frameLength}-byte frame` : 'a frame header';
       throw shortError(`the stream ended after ${this.pending} bytes of ${inside}`);
     }
   }

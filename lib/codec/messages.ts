@@ -2,7 +2,9 @@
  * Typed messages: a registry of message types by 16-bit id, each encoded as
  * one frame (see frame.ts) whose payload is the type's encoding.
  */
-import { CodecError, argTypeError, rangeError, shortError } from './errors';
+import { types } from 'node:util';
+
+import { CodecError, argTypeError, bytesArgument, describe, rangeError, shortError } from './errors';
 import { FRAME_HEADER_SIZE, FrameDecoderOptions, frameTooLarge, maxFrameSizeOption } from './frame';
 
 /** Anything that turns a value into bytes and back: a record, or a hand-written codec. */
@@ -56,7 +58,7 @@ export class MessageRegistry {
    */
   register(typeId: number, type: MessageType<any>, cls?: Function): this {
     if (!Number.isInteger(typeId) || typeId < 0 || typeId > 0xffff) {
-      throw rangeError(`a message type id must be an integer from 0 to 65535, not ${String(typeId)}`);
+      throw rangeError(`a message type id must be an integer from 0 to 65535, not ${describe(typeId)}`);
     }
     if (typeof type !== 'object' || type === null || typeof type.encode !== 'function' || typeof type.decode !== 'function') {
       throw argTypeError('a message type must be a record or an object with encode() and decode()');
@@ -102,7 +104,7 @@ export class MessageRegistry {
       return this.#header(frame, direct.size, registration.typeId);
     }
     const payload = registration.type.encode(value);
-    if (!(payload instanceof Uint8Array)) throw argTypeError(`message type ${registration.typeId}: encode() must return a Uint8Array`);
+    if (!types.isUint8Array(payload)) throw argTypeError(`message type ${registration.typeId}: encode() must return a Uint8Array`);
     if (payload.length > this.maxFrameSize) throw frameTooLarge(payload.length, this.maxFrameSize);
     const frame = Buffer.allocUnsafe(FRAME_HEADER_SIZE + payload.length);
     frame.set(payload, FRAME_HEADER_SIZE);
@@ -115,7 +117,7 @@ export class MessageRegistry {
    *   ERR_FRAME_TOO_LARGE, ERR_UNKNOWN_TYPE, or what the type's decode throws
    */
   decode(frame: Uint8Array): Message {
-    if (!(frame instanceof Uint8Array)) throw argTypeError('frame must be a Uint8Array or Buffer');
+    bytesArgument(frame, 'frame');
     if (frame.length < FRAME_HEADER_SIZE) throw shortError(`a frame needs a ${FRAME_HEADER_SIZE}-byte header; got ${frame.length} bytes`);
     const length = ((frame[0] << 24) >>> 0) + (frame[1] << 16) + (frame[2] << 8) + frame[3];
     const typeId = (frame[4] << 8) | frame[5];
@@ -140,7 +142,7 @@ export class MessageRegistry {
 
   #lookupId(typeId: unknown): Registration {
     const registration = typeof typeId === 'number' ? this.#byId.get(typeId) : undefined;
-    if (registration === undefined) throw new CodecError('ERR_UNKNOWN_TYPE', `message type id ${String(typeId)} is not registered`);
+    if (registration === undefined) throw new CodecError('ERR_UNKNOWN_TYPE', `message type id ${describe(typeId)} is not registered`);
     return registration;
   }
 

@@ -2,7 +2,7 @@
  * C-struct-like records with named fields, compiled once into specialised
  * encode and decode functions.
  */
-import { argTypeError, rangeError, shortError } from './errors';
+import { argTypeError, bytesArgument, describe, rangeError, shortError } from './errors';
 import { Converter, integerConverter, doubleConverter, floatConverter, strictBoolConverter } from './convert';
 import { ScalarSlot, compile, lit, position, readExpression, writeStatement } from './codegen';
 import { FieldLayout, NestedLayout, layOut } from './record-layout';
@@ -206,14 +206,13 @@ return {
 
 function asOffset(offset: unknown): number {
   if (typeof offset !== 'number' || !Number.isSafeInteger(offset) || offset < 0) {
-    throw argTypeError(`offset must be a non-negative integer, not ${String(offset)}`);
+    throw argTypeError(`offset must be a non-negative integer, not ${describe(offset)}`);
   }
   return offset;
 }
 
 function asBytes(data: unknown): Uint8Array {
-  if (!(data instanceof Uint8Array)) throw argTypeError('data must be a Uint8Array or Buffer');
-  return data;
+  return bytesArgument(data, 'data');
 }
 
 /**
@@ -226,10 +225,11 @@ function asBytes(data: unknown): Uint8Array {
  * @throws CodecError ERR_CODEC_FORMAT for an unknown field type
  */
 export function record<T = Record<string, unknown>>(fields: Record<string, FieldType>, options: RecordOptions = {}): RecordType<T> {
+  if (options === null || typeof options !== 'object') throw argTypeError(`options must be an object, not ${describe(options)}`);
   const align = options.align ?? 'c';
   const endian = options.endian ?? 'little';
-  if (align !== 'c' && align !== 'packed') throw argTypeError(`align must be 'c' or 'packed', not ${String(align)}`);
-  if (endian !== 'little' && endian !== 'big') throw argTypeError(`endian must be 'little' or 'big', not ${String(endian)}`);
+  if (align !== 'c' && align !== 'packed') throw argTypeError(`align must be 'c' or 'packed', not ${describe(align)}`);
+  if (endian !== 'little' && endian !== 'big') throw argTypeError(`endian must be 'little' or 'big', not ${describe(endian)}`);
   const layout = layOut(fields as Record<string, unknown>, align === 'packed', nestedLayout);
   const compiled = compileRecord(layout.fields, layout.size, layout.alignment, endian === 'little');
   const { size, read, write } = compiled;

@@ -2,7 +2,7 @@
  * Typed messages over a stream socket: one frame per message, reassembled
  * on the receiving side however the stream splits it.
  */
-import { argTypeError } from './errors';
+import { argTypeError, describe } from './errors';
 import { FrameDecoder } from './frame';
 import { Message, MessageRegistry } from './messages';
 
@@ -17,6 +17,10 @@ export interface MessagesOptions {
   recvSize?: number;
 }
 
+function checkRegistry(registry: unknown): void {
+  if (!(registry instanceof MessageRegistry)) throw argTypeError(`registry must be a MessageRegistry, not ${describe(registry)}`);
+}
+
 /**
  * Send one message as one frame: `sendMessage(socket, registry, instance)`
  * for an instance of a registered class, or `sendMessage(socket, registry, typeId, value)`.
@@ -25,6 +29,7 @@ export interface MessagesOptions {
 export function sendMessage(socket: MessageSocket, registry: MessageRegistry, value: object): Promise<number>;
 export function sendMessage(socket: MessageSocket, registry: MessageRegistry, typeId: number, value: unknown): Promise<number>;
 export async function sendMessage(socket: MessageSocket, registry: MessageRegistry, ...args: unknown[]): Promise<number> {
+  checkRegistry(registry);
   const frame = args.length >= 2
     ? registry.encode(args[0] as number, args[1])
     : registry.encode(args[0] as object);
@@ -38,7 +43,14 @@ export async function sendMessage(socket: MessageSocket, registry: MessageRegist
  *   ERR_CODEC_SHORT when the stream ends in the middle of a frame
  */
 export async function* messages(socket: MessageSocket, registry: MessageRegistry, options?: MessagesOptions): AsyncGenerator<Message, void, undefined> {
+  checkRegistry(registry);
+  if (options !== undefined && (options === null || typeof options !== 'object')) {
+    throw argTypeError(`options must be an object, not ${describe(options)}`);
+  }
   const recvSize = options?.recvSize ?? 65536;
+  if (typeof recvSize !== 'number' || !Number.isInteger(recvSize) || recvSize < 1 || recvSize > 0x7fffffff) {
+    throw argTypeError(`options.recvSize must be an integer from 1 to 2147483647, not ${describe(recvSize)}`);
+  }
   const decoder = new FrameDecoder({ maxFrameSize: registry.maxFrameSize });
   for (;;) {
     const chunk = await socket.recv(recvSize);

@@ -9,7 +9,10 @@
  * value by JavaScript truthiness; booleans are not integers.
  */
 import { constants as bufferConstants } from 'node:buffer';
-import { argTypeError, formatError, rangeError, shortError } from './errors';
+import { types } from 'node:util';
+
+import { argTypeError, argValueError, describe, formatError, rangeError, shortError } from './errors';
+import { isDetached, isDetachedView } from '../values';
 import { parseFormat } from './format';
 import { CompiledFormat, compileFormat } from './struct-compile';
 
@@ -29,10 +32,15 @@ function compiled(format: string): CompiledFormat {
 
 /** Accept any view of bytes, as Python accepts any buffer. */
 function asBytes(data: unknown, name: string): Uint8Array {
-  if (data instanceof Uint8Array) return data;
-  if (ArrayBuffer.isView(data)) return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
-  if (data instanceof ArrayBuffer || data instanceof SharedArrayBuffer) return new Uint8Array(data);
-  throw argTypeError(`${name} must be a Uint8Array, Buffer, ArrayBuffer or ArrayBufferView`);
+  if (ArrayBuffer.isView(data)) {
+    if (isDetachedView(data)) throw argValueError(`${name} is detached (its ArrayBuffer was transferred)`);
+    return types.isUint8Array(data) ? data : new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+  }
+  if (types.isAnyArrayBuffer(data)) {
+    if (isDetached(data)) throw argValueError(`${name} is detached (it was transferred)`);
+    return new Uint8Array(data);
+  }
+  throw argTypeError(`${name} must be a Uint8Array, Buffer, ArrayBuffer or ArrayBufferView, not ${describe(data)}`);
 }
 
 function asOffset(offset: unknown): number {

@@ -3,7 +3,7 @@
  * (latin1, ascii, utf8) and wchar_t (utf16le, as on Windows) buffers, with
  * an error, never a silent '?' or U+FFFD, for text that has no encoding.
  */
-import { argTypeError, rangeError } from './errors';
+import { argTypeError, bytesArgument, describe, rangeError } from './errors';
 
 /** The character sets a C string can be in: latin1 is the ANSI `char` of code page 28591, utf16le is Windows' `wchar_t`. */
 export type CharEncoding = 'latin1' | 'ascii' | 'utf8' | 'utf16le';
@@ -27,9 +27,12 @@ const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[
 const strictUtf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
 function encodingOf(options: { encoding?: unknown } | undefined): CharEncoding {
+  if (options !== undefined && (options === null || typeof options !== 'object')) {
+    throw argTypeError(`options must be an object, not ${describe(options)}`);
+  }
   const encoding = options?.encoding ?? 'utf8';
   if (!ENCODINGS.includes(encoding as CharEncoding)) {
-    throw argTypeError(`encoding must be one of ${ENCODINGS.join(', ')}, not ${String(encoding)}`);
+    throw argTypeError(`encoding must be one of ${ENCODINGS.join(', ')}, not ${describe(encoding)}`);
   }
   return encoding as CharEncoding;
 }
@@ -71,7 +74,7 @@ export function toChar(text: string, options?: ToCharOptions): Buffer {
     return out;
   }
   if (typeof size !== 'number' || !Number.isSafeInteger(size) || size < 0) {
-    throw argTypeError(`size must be a non-negative integer, not ${String(size)}`);
+    throw argTypeError(`size must be a non-negative integer, not ${describe(size)}`);
   }
   if (encoded.length > size) throw rangeError(`text needs ${encoded.length} bytes in ${encoding}, more than the ${size} available`);
   const out = Buffer.alloc(size);
@@ -113,7 +116,7 @@ export function utf16Text(data: Uint8Array, start: number, end: number): string 
  * @throws CodecError ERR_CODEC_RANGE for bytes that are not valid in `encoding` (invalid UTF-8, bytes over 0x7F in ascii, lone surrogates or an odd byte count in utf16le)
  */
 export function fromChar(data: Uint8Array, options?: FromCharOptions): string {
-  if (!(data instanceof Uint8Array)) throw argTypeError('data must be a Uint8Array or Buffer');
+  bytesArgument(data, 'data');
   const encoding = encodingOf(options);
   const end = terminatorIndex(data, 0, data.length, encoding === 'utf16le');
   switch (encoding) {

@@ -2,6 +2,9 @@
 #include <errno.h>
 #include <string.h>
 
+#include <string>
+#include <vector>
+
 #include "posix.h"
 
 namespace sys {
@@ -13,8 +16,8 @@ struct Name {
   const char* name;
 };
 
-// First match wins where two names share a number (EAGAIN/EWOULDBLOCK,
-// EOPNOTSUPP/ENOTSUP on Linux): the first is the one libuv reports.
+// Names for the codes libuv has none for (ENETRESET, ...). First match wins
+// where two names share a number.
 #define WINSOCK_ERRNO(X)                                                   \
   X(EACCES) X(EADDRINUSE) X(EADDRNOTAVAIL) X(EAFNOSUPPORT) X(EAGAIN)       \
   X(EWOULDBLOCK) X(EALREADY) X(EBADF) X(EBUSY) X(ECANCELED)                \
@@ -32,9 +35,28 @@ struct Name {
 const Name kNames[] = {WINSOCK_ERRNO(WINSOCK_NAME_ENTRY)};
 #undef WINSOCK_NAME_ENTRY
 
+// The name Node gives an errno: libuv's own (util.getSystemErrorName reads
+// the same table), so ENOTSUP for 95 on Linux where both names share it.
+// Codes libuv does not know keep the name from kNames.
+const char* libuv_name(int code) {
+  constexpr int kCodes = 512;
+  static const std::vector<std::string> names = [] {
+    std::vector<std::string> table(kCodes);
+    char name[64];
+    for (int i = 1; i < kCodes; i++) {
+      uv_err_name_r(-i, name, sizeof(name));
+      if (strncmp(name, "Unknown system error", 20) != 0) table[i] = name;
+    }
+    return table;
+  }();
+  if (code <= 0 || code >= kCodes || names[code].empty()) return nullptr;
+  return names[code].c_str();
+}
+
 }  // namespace
 
 const char* error_code_name(int code) {
+  if (const char* name = libuv_name(code)) return name;
   for (const Name& entry : kNames) {
     if (entry.code == code) return entry.name;
   }
@@ -47,5 +69,6 @@ std::string error_message(int code) { return strerror(code); }
 
 int error_invalid_argument() { return EINVAL; }
 int error_timed_out() { return ETIMEDOUT; }
+int error_out_of_memory() { return ENOMEM; }
 
 }  // namespace sys

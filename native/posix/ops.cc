@@ -6,8 +6,10 @@
 #include <fcntl.h>
 #include <netinet/in.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <new>
 
 #include "posix.h"
@@ -22,13 +24,15 @@ namespace {
 
 enum class Step { Done, Again };
 
+// Completions handed out per readiness event and queue, and operations
+// completed inline in a row: past these the rest waits for the next turn
+// of the loop, so one busy socket cannot starve timers and other sockets
+// (libuv's uv__read stops after 32 reads for the same reason).
+constexpr int kPerEvent = 32;
+constexpr int kInlineStreak = 32;
+
 bool would_block(int code) {
   return code == EAGAIN || code == EWOULDBLOCK || code == EINTR;
-}
-
-char* scratch(Loop* loop, size_t size) {
-  if (loop->scratch.size() < size) loop->scratch.resize(size);
-  return loop->scratch.data();
 }
 
 // Operations are recycled per thread (an environment lives on one thread),
@@ -48,7 +52,7 @@ void recycle(PosixOp* op) {
     return;
   }
   op->~PosixOp();
-  op_pool.free.push_back(op);
+  op_pool.free.push_back(op);  // capacity reserved in op_new: never throws
 }
 
 void finish(Socket* socket, PosixOp* op) {
@@ -60,6 +64,35 @@ void finish(Socket* socket, PosixOp* op) {
 Step fail(PosixOp* op, const char* syscall) {
   op->error = Error{errno, syscall};
   return Step::Done;
+}
+
+Step fail_memory(PosixOp* op, const char* syscall) {
+  op->error = Error{ENOMEM, syscall};
+  return Step::Done;
+}
+
+char* scratch(Loop* loop) {
+  if (!loop->scratch) loop->scratch.reset(new (std::nothrow) char[kScratchSize]);
+  return loop->scratch.get();
+}
+
+// Where a read of up to op->length bytes lands, and how much it may take.
+// Up to kScratchSize: the loop's scratch buffer. Larger: FIONREAD says what
+// has arrived (a stream's queued bytes; on Linux the next datagram's size,
+// elsewhere an upper bound of it), and a buffer of that size is made, so
+// recv(2**31 - 1) of five bytes costs five bytes, not two gigabytes.
+char* read_buffer(Socket* socket, PosixOp* op, size_t* capacity) {
+  size_t want = op->length;
+  if (want > kScratchSize) {
+    int available = 0;
+    if (ioctl(socket->fd, FIONREAD, &available) != 0 || available < 0) available = 0;
+    const size_t least = socket->type == SOCK_STREAM ? kScratchSize : 1;
+    want = std::min(op->length, std::max(static_cast<size_t>(available), least));
+  }
+  *capacity = want;
+  if (want <= kScratchSize) return scratch(socket->loop);
+  op->owned.reset(new (std::nothrow) char[want]);
+  return op->owned.get();
 }
 
 Step do_accept(Socket* socket, PosixOp* op) {
@@ -82,6 +115,10 @@ Step do_accept(Socket* socket, PosixOp* op) {
   }
   op->address.length = static_cast<int>(length);
   op->accepted = socket_from_fd(socket->loop, fd, socket->family, socket->type);
+  if (op->accepted == nullptr) {
+    ::close(fd);
+    return fail_memory(op, "accept");
+  }
   return Step::Done;
 }
 
@@ -125,29 +162,34 @@ Step do_send(Socket* socket, PosixOp* op) {
     }
     op->offset += static_cast<size_t>(sent);
   } while (stream && op->offset < op->length);  // a stream send sends it all
-  op->transferred = op->offset;
+  op->transferred = op->carried + op->offset;
   return Step::Done;
 }
 
-Step do_recv(Socket* socket, PosixOp* op) {
-  const bool wait_all = (op->flags & MSG_WAITALL) && socket->type == SOCK_STREAM;
-  if (!wait_all) {
-    char* buffer = scratch(socket->loop, op->length);
-    ssize_t got = recv(socket->fd, buffer, op->length, op->flags);
-    if (got < 0) {
-      if (would_block(errno) && !(op->flags & MSG_OOB)) return Step::Again;
-      return fail(op, "recv");
-    }
-    op->transferred = static_cast<size_t>(got);
-    op->received = buffer;
-    return Step::Done;
-  }
-  // MSG_WAITALL on a non-blocking socket returns what is there: gather
-  // until the size is reached, the peer ends the stream, or an error.
+// A send that has to wait keeps its own copy of the bytes still to go: the
+// caller's buffer may be transferred or detached (and freed) once JS runs.
+bool own_send_bytes(PosixOp* op) {
+  if (op->owned) return true;
+  const size_t rest = op->length - op->offset;
+  op->owned.reset(new (std::nothrow) char[std::max<size_t>(rest, 1)]);
+  if (!op->owned) return false;
+  if (rest > 0) memcpy(op->owned.get(), op->data + op->offset, rest);
+  op->carried += op->offset;
+  op->data = op->owned.get();
+  op->length = rest;
+  op->offset = 0;
+  return true;
+}
+
+// MSG_WAITALL on a non-blocking socket returns what is there: gather, a
+// scratch buffer at a time, until the size is reached, the peer ends the
+// stream, or an error. The gathered bytes grow with what arrives.
+Step recv_all(Socket* socket, PosixOp* op) {
   const int flags = op->flags & ~MSG_WAITALL;
+  char* buffer = scratch(socket->loop);
+  if (buffer == nullptr) return fail_memory(op, "recv");
   while (op->gathered.size() < op->length) {
-    const size_t want = op->length - op->gathered.size();
-    char* buffer = scratch(socket->loop, want);
+    const size_t want = std::min(op->length - op->gathered.size(), kScratchSize);
     ssize_t got = recv(socket->fd, buffer, want, flags);
     if (got < 0) {
       if (would_block(errno)) return Step::Again;
@@ -155,16 +197,37 @@ Step do_recv(Socket* socket, PosixOp* op) {
       return fail(op, "recv");
     }
     if (got == 0) break;
-    op->gathered.insert(op->gathered.end(), buffer, buffer + got);
+    try {
+      op->gathered.insert(op->gathered.end(), buffer, buffer + got);
+    } catch (const std::bad_alloc&) {
+      return fail_memory(op, "recv");
+    }
   }
   op->transferred = op->gathered.size();
   op->received = op->gathered.data();
   return Step::Done;
 }
 
+Step do_recv(Socket* socket, PosixOp* op) {
+  if ((op->flags & MSG_WAITALL) && socket->type == SOCK_STREAM) return recv_all(socket, op);
+  size_t capacity = 0;
+  char* buffer = read_buffer(socket, op, &capacity);
+  if (buffer == nullptr) return fail_memory(op, "recv");
+  ssize_t got = recv(socket->fd, buffer, capacity, op->flags);
+  if (got < 0) {
+    if (would_block(errno) && !(op->flags & MSG_OOB)) return Step::Again;
+    return fail(op, "recv");
+  }
+  op->transferred = static_cast<size_t>(got);
+  op->received = buffer;
+  return Step::Done;
+}
+
 Step do_recv_from(Socket* socket, PosixOp* op) {
-  char* buffer = scratch(socket->loop, op->length);
-  iovec vector{buffer, op->length};
+  size_t capacity = 0;
+  char* buffer = read_buffer(socket, op, &capacity);
+  if (buffer == nullptr) return fail_memory(op, "recvmsg");
+  iovec vector{buffer, capacity};
   msghdr message{};
   message.msg_name = op->address.storage;
   message.msg_namelen = sizeof(op->address.storage);
@@ -209,8 +272,10 @@ constexpr size_t kBacklogHint = 4096;
 bool try_now(Socket* socket, PosixOp* op) {
   const bool read = is_read(op);
   if (read && socket->reads_wait) return false;
+  if (socket->inline_streak >= kInlineStreak) return false;
   const Step step = perform(socket, op);
   if (read) socket->reads_wait = step == Step::Again;
+  if (step == Step::Done) socket->inline_streak++;
   return step == Step::Done;
 }
 
@@ -227,7 +292,8 @@ OpQueue& queue_of(Socket* socket, OpKind kind) {
 // A chunk of a continuous read: delivered with the op left armed at the
 // front of its queue. Returns false when the op must end now instead.
 bool deliver_chunk(Socket* socket, PosixOp* op) {
-  const bool ends = op->error || op->transferred == 0;  // an error, or EOF
+  // An error, or a stream's EOF; an empty datagram is a datagram.
+  const bool ends = op->error || (op->transferred == 0 && socket->type == SOCK_STREAM);
   if (ends) return false;
   op->more = true;
   op->in_done = true;
@@ -237,6 +303,7 @@ bool deliver_chunk(Socket* socket, PosixOp* op) {
   op->more = false;
   op->received = nullptr;
   op->transferred = 0;
+  op->owned.reset();
   if (op->cancel_requested) {
     op->aborted = true;
     return false;
@@ -244,9 +311,10 @@ bool deliver_chunk(Socket* socket, PosixOp* op) {
   return true;
 }
 
-// Completes queued operations from the front while they can finish now.
+// Completes queued operations from the front while they can finish now, at
+// most kPerEvent of them (a level-triggered poll calls again for the rest).
 void drain(Socket* socket, OpQueue& queue) {
-  while (!socket->closed && !queue.empty()) {
+  for (int round = 0; round < kPerEvent && !socket->closed && !queue.empty(); round++) {
     PosixOp* op = queue.front();
     if (perform(socket, op) == Step::Again) return;
     if (is_read(op) && op->transferred == op->length && op->length >= kBacklogHint) {
@@ -268,8 +336,20 @@ void fail_queue(Socket* socket, OpQueue& queue, Error error) {
   }
 }
 
+// Every waiting operation fails with `error`, inside a batch of the loop's
+// (update_poll may run where no callback scope is open: the trim handle).
+void fail_all(Socket* socket, Error error) {
+  Loop* loop = socket->loop;
+  loop->hooks.enter(loop->hooks.context);
+  socket->dispatching++;
+  fail_queue(socket, socket->reads, error);
+  fail_queue(socket, socket->writes, error);
+  fail_queue(socket, socket->urgent, error);
+  socket->dispatching--;
+  loop->hooks.leave(loop->hooks.context);
+}
+
 void on_poll(uv_poll_t* handle, int status, int events);
-void update_poll(Socket* socket, bool shrink);
 
 // Polls for what the queued operations wait for. An interest that is no
 // longer needed is dropped lazily: only when an event arrives that nothing
@@ -283,43 +363,72 @@ void update_poll(Socket* socket, bool shrink) {
   if (!socket->writes.empty()) wanted |= UV_WRITABLE;
   if (!socket->urgent.empty()) wanted |= UV_PRIORITIZED;
   if (!shrink) wanted |= socket->polled_events;
-  if (wanted == socket->polled_events) return;
-  if (wanted == 0) {
-    uv_poll_stop(socket->poll);
-    socket->polled_events = 0;
-    return;
-  }
-  int code = 0;
-  if (socket->poll == nullptr) {
-    auto* poll = new uv_poll_t;
-    code = uv_poll_init(socket->loop->uv, poll, socket->fd);
-    if (code == 0) {
-      poll->data = socket;
-      socket->poll = poll;
-    } else {
-      delete poll;
+  if (wanted != socket->polled_events) {
+    if (wanted == 0) {
+      uv_poll_stop(socket->poll);
+      socket->polled_events = 0;
+      return;
     }
+    int code = 0;
+    if (socket->poll == nullptr) {
+      auto* poll = new (std::nothrow) uv_poll_t;
+      code = poll == nullptr ? UV_ENOMEM : uv_poll_init(socket->loop->uv, poll, socket->fd);
+      if (code == 0) {
+        poll->data = socket;
+        socket->poll = poll;
+      } else {
+        delete poll;
+      }
+    }
+    if (code == 0) code = uv_poll_start(socket->poll, wanted, on_poll);
+    if (code != 0) {
+      // libuv's codes are negated errno values on POSIX.
+      socket->dispatching++;
+      fail_all(socket, Error{-code, "uv_poll_start"});
+      socket->dispatching--;
+      return;
+    }
+    socket->polled_events = wanted;
   }
-  if (code == 0) code = uv_poll_start(socket->poll, wanted, on_poll);
-  if (code != 0) {
-    // libuv's codes are negated errno values on POSIX.
-    const Error error{-code, "uv_poll_start"};
-    socket->dispatching++;
-    fail_queue(socket, socket->reads, error);
-    fail_queue(socket, socket->writes, error);
-    fail_queue(socket, socket->urgent, error);
-    socket->dispatching--;
-    return;
+  if (socket->poll == nullptr) return;
+  // Only a read or a write keeps the process alive, as an active handle
+  // does; waiting for urgent data alone never does.
+  uv_handle_t* poll = reinterpret_cast<uv_handle_t*>(socket->poll);
+  if (socket->reads.empty() && socket->writes.empty()) {
+    uv_unref(poll);
+  } else {
+    uv_ref(poll);
   }
-  socket->polled_events = wanted;
+}
+
+// An error event (POLLERR) that no system call consumed: the socket's
+// pending error, taken once, fails whatever still waits. Without one (an
+// error queue nobody reads, say) the poll is simply started again.
+void fail_on_socket_error(Socket* socket) {
+  if (socket->reads.empty() && socket->writes.empty() && socket->urgent.empty()) return;
+  int code = 0;
+  socklen_t length = sizeof(code);
+  if (getsockopt(socket->fd, SOL_SOCKET, SO_ERROR, &code, &length) != 0) code = errno;
+  if (code == 0) return;
+  socket->dispatching++;
+  fail_queue(socket, socket->reads, Error{code, "recv"});
+  fail_queue(socket, socket->writes, Error{code, "send"});
+  fail_queue(socket, socket->urgent, Error{code, "recv"});
+  socket->dispatching--;
 }
 
 void on_poll(uv_poll_t* handle, int status, int events) {
   Socket* socket = static_cast<Socket*>(handle->data);
   if (socket->closed) return;
   Loop* loop = socket->loop;
-  // An error from the poll itself: let each system call report its own.
-  if (status < 0) events = UV_READABLE | UV_WRITABLE;
+  socket->inline_streak = 0;
+  const bool error_event = status < 0;
+  if (error_event) {
+    // libuv has stopped the handle (UV_EBADF for POLLERR): nothing is
+    // polled until it is started again. Let each system call report its own.
+    socket->polled_events = 0;
+    events = UV_READABLE | UV_WRITABLE;
+  }
   loop->hooks.enter(loop->hooks.context);
   socket->dispatching++;
   if (events & (UV_READABLE | UV_DISCONNECT)) drain(socket, socket->reads);
@@ -331,6 +440,7 @@ void on_poll(uv_poll_t* handle, int status, int events) {
       finish(socket, op);
     }
   }
+  if (error_event && !socket->closed) fail_on_socket_error(socket);
   socket->dispatching--;
   update_poll(socket, false);
   // Interest nobody has any more is dropped just before the loop blocks,
@@ -344,7 +454,17 @@ void on_poll(uv_poll_t* handle, int status, int events) {
 }  // namespace
 
 Op* op_new(OpKind kind) {
-  if (op_pool.free.empty()) return new PosixOp(kind);
+  if (op_pool.free.empty()) {
+    // Room for every op to come back to the pool without allocating.
+    if (op_pool.free.capacity() < OpPool::kKept) {
+      try {
+        op_pool.free.reserve(OpPool::kKept);
+      } catch (const std::bad_alloc&) {
+        return nullptr;
+      }
+    }
+    return new (std::nothrow) PosixOp(kind);
+  }
   void* memory = op_pool.free.back();
   op_pool.free.pop_back();
   return new (memory) PosixOp(kind);
@@ -360,7 +480,10 @@ void op_submit(Socket* socket, Op* base) {
   socket->dispatching++;
   if (op->kind == OpKind::Recv && (op->flags & MSG_OOB)) {
     // Urgent data is read now or never: it does not wait behind the queue
-    // of ordinary reads, and "nothing urgent" is the stack's own answer.
+    // of ordinary reads, and "nothing urgent" is the stack's own answer
+    // (EINVAL, or EAGAIN when its byte is still on the way). It is one
+    // byte: MSG_WAITALL has nothing to wait for.
+    op->flags &= ~MSG_WAITALL;
     perform(socket, op);
     finish(socket, op);
   } else {
@@ -370,6 +493,10 @@ void op_submit(Socket* socket, Op* base) {
     // always arrive in a callback of their own.
     if (queue.single() && !op->repeat && try_now(socket, op)) {
       queue.pop_front();
+      finish(socket, op);
+    } else if ((op->kind == OpKind::Send || op->kind == OpKind::SendTo) && !own_send_bytes(op)) {
+      queue.erase(op);
+      op->error = Error{ENOMEM, op->kind == OpKind::Send ? "send" : "sendto"};
       finish(socket, op);
     }
     update_poll(socket, false);
@@ -427,6 +554,5 @@ void op_cancel(Socket* socket, Op* base) {
   update_poll(socket, true);
   if (socket->closed) socket_release(socket);
 }
-
 
 }  // namespace sys

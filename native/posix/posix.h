@@ -6,6 +6,7 @@
 #include <uv.h>
 
 #include <cstdint>
+#include <memory>
 #include <unordered_set>
 #include <vector>
 
@@ -39,9 +40,11 @@ struct Loop {
   LoopHooks hooks;
   // Every open socket, so the environment's cleanup can close them.
   std::unordered_set<Socket*> sockets;
-  // Receives land here first and are copied out by the glue during done():
-  // one buffer per loop serves every socket since completions are serial.
-  std::vector<char> scratch;
+  // Receives of up to kScratchSize bytes land here and are copied out by
+  // the glue during done(): one buffer per loop serves every socket since
+  // completions are serial. Its size is fixed; larger reads are sized by
+  // what has arrived (see ops.cc), so no read pins what it only asked for.
+  std::unique_ptr<char[]> scratch;
   // Sockets whose poll may watch for more than their queues need: trimmed
   // just before the loop blocks (see ops.cc), by an unreferenced prepare
   // handle, so a forgotten interest never keeps the process alive.
@@ -75,12 +78,23 @@ struct Socket {
   // How many frames of this socket's completion loop are on the stack: the
   // struct outlives them even if done() closes the socket.
   int dispatching = 0;
+  // Operations completed inline (from op_submit) since the loop last
+  // polled this socket: past a bound the next one waits for the loop, so a
+  // chain of promise reactions cannot keep timers and other sockets waiting.
+  int inline_streak = 0;
 };
+
+constexpr size_t kScratchSize = 64 * 1024;
 
 struct PosixOp : Op {
   explicit PosixOp(OpKind k) : Op(k) {}
   PosixOp* next = nullptr;  // OpQueue link
-  size_t offset = 0;        // Send: bytes already sent
+  size_t offset = 0;        // Send: bytes of `data` already sent
+  size_t carried = 0;       // Send: bytes sent before `data` became `owned`
+  // Send: the bytes still to send, copied when the op has to wait (JS may
+  // detach its buffer as soon as op_submit returns). Recv: a buffer for a
+  // read larger than the scratch buffer, sized by what arrived.
+  std::unique_ptr<char[]> owned;
   bool connect_started = false;
   std::vector<char> gathered;  // Recv with MSG_WAITALL: bytes so far
   bool in_done = false;        // repeat: done() is running for a chunk

@@ -7,12 +7,15 @@
 #include <sys/ioctl.h>
 #include <unistd.h>
 
+#include <new>
+
 #include "posix.h"
 
 namespace sys {
 
 Socket* socket_from_fd(Loop* loop, int fd, int family, int type) {
-  auto* socket = new Socket;
+  auto* socket = new (std::nothrow) Socket;
+  if (socket == nullptr) return nullptr;
   socket->loop = loop;
   socket->fd = fd;
   socket->family = family;
@@ -24,7 +27,12 @@ Socket* socket_from_fd(Loop* loop, int fd, int family, int type) {
   int on = 1;
   setsockopt(fd, SOL_SOCKET, SO_NOSIGPIPE, &on, sizeof(on));
 #endif
-  loop->sockets.insert(socket);
+  try {
+    loop->sockets.insert(socket);
+  } catch (const std::bad_alloc&) {
+    delete socket;
+    return nullptr;
+  }
   return socket;
 }
 
@@ -80,7 +88,12 @@ Socket* socket_open(Loop* loop, int family, int type, int protocol, Error* error
     *error = Error{errno, "socket"};
     return nullptr;
   }
-  return socket_from_fd(loop, fd, family, type);
+  Socket* socket = socket_from_fd(loop, fd, family, type);
+  if (socket == nullptr) {
+    ::close(fd);
+    *error = Error{ENOMEM, "socket"};
+  }
+  return socket;
 }
 
 Socket* socket_adopt(Loop* loop, const std::vector<uint8_t>& transfer, Error* error) {
@@ -90,29 +103,32 @@ Socket* socket_adopt(Loop* loop, const std::vector<uint8_t>& transfer, Error* er
     return nullptr;
   }
   memcpy(&fd, transfer.data(), sizeof(fd));
+  // The fd was given up by socket_detach and is ours alone (the glue hands
+  // each detached socket out once): on any failure it is closed, not leaked.
+  auto failed = [&](int code, const char* syscall) -> Socket* {
+    ::close(fd);
+    *error = Error{code, syscall};
+    return nullptr;
+  };
   int type = 0;
   socklen_t length = sizeof(type);
-  if (getsockopt(fd, SOL_SOCKET, SO_TYPE, &type, &length) != 0) {
-    *error = Error{errno, "getsockopt"};
-    return nullptr;
-  }
+  if (getsockopt(fd, SOL_SOCKET, SO_TYPE, &type, &length) != 0) return failed(errno, "getsockopt");
   sockaddr_storage local{};
   length = sizeof(local);
   if (getsockname(fd, reinterpret_cast<sockaddr*>(&local), &length) != 0) {
-    *error = Error{errno, "getsockname"};
-    return nullptr;
+    return failed(errno, "getsockname");
   }
   int code = make_nonblocking(fd);
-  if (code != 0) {
-    *error = Error{code, "fcntl"};
-    return nullptr;
-  }
-  return socket_from_fd(loop, fd, local.ss_family, type);
+  if (code != 0) return failed(code, "fcntl");
+  Socket* socket = socket_from_fd(loop, fd, local.ss_family, type);
+  if (socket == nullptr) return failed(ENOMEM, "adopt");
+  return socket;
 }
 
 int64_t socket_handle(const Socket* socket) { return socket->closed ? -1 : socket->fd; }
 int socket_family(const Socket* socket) { return socket->family; }
 int socket_type(const Socket* socket) { return socket->type; }
+bool socket_is_stream(const Socket* socket) { return socket->type == SOCK_STREAM; }
 AddressKind socket_address_kind(const Socket* socket) {
   switch (socket->family) {
     case AF_INET: return AddressKind::Inet;
@@ -123,7 +139,7 @@ AddressKind socket_address_kind(const Socket* socket) {
 }
 uint64_t socket_last_activity(const Socket* socket) { return socket->last_activity; }
 
-void socket_close(Socket* socket) {
+void socket_close(Socket* socket, bool teardown) {
   if (socket->closed) return;
   socket->closed = true;
   socket->loop->sockets.erase(socket);
@@ -131,7 +147,7 @@ void socket_close(Socket* socket) {
   stop_polling(socket);
   ::close(socket->fd);
   socket->fd = -1;
-  socket_abort_all(socket, socket->loop->closing);
+  socket_abort_all(socket, teardown || socket->loop->closing);
   socket_release(socket);
 }
 

@@ -196,6 +196,7 @@ std::string error_message(int code) {
 
 int error_invalid_argument() { return WSAEINVAL; }
 int error_timed_out() { return WSAETIMEDOUT; }
+int error_out_of_memory() { return ERROR_NOT_ENOUGH_MEMORY; }
 
 const char* op_syscall(OpKind kind) {
   switch (kind) {

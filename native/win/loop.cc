@@ -17,6 +17,9 @@ constexpr ULONG_PTR kSocketKey = 1;
 constexpr ULONG_PTR kStopKey = 2;
 // At most this many packets per GetQueuedCompletionStatusEx, one JS batch.
 constexpr ULONG kBatchSize = 64;
+// Completions a socket gets between two turns of the loop (libuv's uv__read
+// stops after 32 reads for the same reason).
+constexpr int kPerTurn = 32;
 // After the stop sentinel, how long the thread waits for the packets still
 // owed by closed sockets (they come at once on Windows and Wine; the bound
 // only keeps a misbehaving stack from hanging the environment's exit).
@@ -58,18 +61,73 @@ Error wsa_startup() {
 // On the JS thread (a normal batch) or, with env == nullptr, wherever Node
 // empties the queue of a threadsafe function that is going away: then no JS
 // may run, and the Loop may already be gone, so only the packets are seen to.
-void deliver(napi_env env, napi_value, void*, void* data) {
-  auto* batch = static_cast<Batch*>(data);
-  if (env == nullptr || batch->loop->closing) {
-    for (ULONG i = 0; i < batch->count; i++) op_packet_discard(op_of(batch->entries[i]));
-    delete batch;
+void finish(Loop* loop);
+
+void schedule_turn(napi_env env, Loop* loop);
+
+// Hands a packet to its operation, or holds it for the next turn when its
+// socket has had its share of this one.
+void dispatch(napi_env env, Loop* loop, const OVERLAPPED_ENTRY& entry) {
+  WinOp* op = op_of(entry);
+  if (op->socket != nullptr && !op->socket->closed && loop_over_budget(op->socket)) {
+    try {
+      loop->held.push_back(entry);
+      schedule_turn(env, loop);
+      return;
+    } catch (const std::bad_alloc&) {
+      // No room to hold it: deliver it now rather than lose it.
+    }
+  }
+  op_packet(op);
+}
+
+// The immediate: a new turn. Held packets go first, within the budget.
+napi_value resume(napi_env env, napi_callback_info info) {
+  void* data = nullptr;
+  napi_get_cb_info(env, info, nullptr, nullptr, nullptr, &data);
+  Loop* loop = static_cast<Loop*>(data);
+  loop->turn_scheduled = false;
+  loop->turn++;
+  if (loop->closing || loop->held.empty()) return nullptr;
+  std::vector<OVERLAPPED_ENTRY> held;
+  held.swap(loop->held);
+  if (loop->hooks.enter != nullptr) loop->hooks.enter(loop->hooks.context);
+  for (const OVERLAPPED_ENTRY& entry : held) dispatch(env, loop, entry);
+  if (loop->hooks.leave != nullptr) loop->hooks.leave(loop->hooks.context);
+  return nullptr;
+}
+
+// setImmediate(resume), once per turn.
+void schedule_turn(napi_env env, Loop* loop) {
+  if (loop->turn_scheduled) return;
+  napi_value global, set_immediate, function, result;
+  if (napi_get_global(env, &global) != napi_ok ||
+      napi_get_named_property(env, global, "setImmediate", &set_immediate) != napi_ok ||
+      napi_get_reference_value(env, loop->resume, &function) != napi_ok || function == nullptr ||
+      napi_call_function(env, global, set_immediate, 1, &function, &result) != napi_ok) {
+    // JS cannot run (a Worker terminating): teardown will discard the rest.
     return;
   }
+  loop->turn_scheduled = true;
+}
+
+// A C callback of Node's: nothing here throws (op_packet and done() don't).
+void deliver(napi_env env, napi_value, void*, void* data) {
+  auto* batch = static_cast<Batch*>(data);
   Loop* loop = batch->loop;
-  if (loop->hooks.enter != nullptr) loop->hooks.enter(loop->hooks.context);
-  for (ULONG i = 0; i < batch->count; i++) op_packet(op_of(batch->entries[i]));
-  if (loop->hooks.leave != nullptr) loop->hooks.leave(loop->hooks.context);
+  if (env == nullptr || loop->closing) {
+    for (ULONG i = 0; i < batch->count; i++) op_packet_discard(op_of(batch->entries[i]));
+  } else {
+    if (loop->hooks.enter != nullptr) loop->hooks.enter(loop->hooks.context);
+    for (ULONG i = 0; i < batch->count; i++) dispatch(env, loop, batch->entries[i]);
+    if (loop->hooks.leave != nullptr) loop->hooks.leave(loop->hooks.context);
+  }
   delete batch;
+  // The last batch of a finalized threadsafe function: now the Loop may go
+  // (its WSACleanup comes after every closesocket the batches made).
+  if (--loop->queued_batches == 0 && loop->tsfn_finalized && loop->closing && loop->thread_stopped) {
+    finish(loop);
+  }
 }
 
 DWORD WINAPI completion_thread(void* argument) {
@@ -84,7 +142,11 @@ DWORD WINAPI completion_thread(void* argument) {
       if (now >= deadline) break;  // leak what never came rather than hang
       timeout = static_cast<DWORD>(deadline - now);
     }
-    auto* batch = new Batch;
+    auto* batch = new (std::nothrow) Batch;
+    if (batch == nullptr) {
+      Sleep(1);  // out of memory: the packets wait in the port meanwhile
+      continue;
+    }
     batch->loop = loop;
     ULONG count = 0;
     if (!GetQueuedCompletionStatusEx(loop->port, batch->entries, kBatchSize, &count, timeout,
@@ -113,8 +175,11 @@ DWORD WINAPI completion_thread(void* argument) {
     if (!stopping) {
       std::lock_guard<std::mutex> lock(loop->tsfn_mutex);
       // Unbounded queue: the call never blocks, so holding the mutex is short.
-      handed = loop->tsfn_alive &&
-               napi_call_threadsafe_function(loop->tsfn, batch, napi_tsfn_nonblocking) == napi_ok;
+      if (loop->tsfn_alive) {
+        loop->queued_batches++;
+        handed = napi_call_threadsafe_function(loop->tsfn, batch, napi_tsfn_nonblocking) == napi_ok;
+        if (!handed) loop->queued_batches--;
+      }
     }
     if (!handed) {
       // JS is gone or going: only the memory is to be seen to.
@@ -143,7 +208,10 @@ void on_tsfn_finalized(napi_env, void* data, void*) {
     loop->tsfn_alive = false;
     loop->tsfn = nullptr;
   }
-  if (loop->closing && loop->thread_stopped) finish(loop);
+  // Batches still queued are handed to deliver() with env == nullptr right
+  // after this returns; the last of them finishes the Loop.
+  loop->tsfn_finalized = true;
+  if (loop->closing && loop->thread_stopped && loop->queued_batches == 0) finish(loop);
 }
 
 void stop_thread(Loop* loop) {
@@ -160,6 +228,17 @@ void stop_thread(Loop* loop) {
 }
 
 }  // namespace
+
+uint64_t monotonic_ns() {
+  static const double ticks_per_ns = [] {
+    LARGE_INTEGER frequency;
+    QueryPerformanceFrequency(&frequency);  // never fails on Windows XP and later
+    return static_cast<double>(frequency.QuadPart) / 1e9;
+  }();
+  LARGE_INTEGER counter;
+  QueryPerformanceCounter(&counter);
+  return static_cast<uint64_t>(static_cast<double>(counter.QuadPart) / ticks_per_ns);
+}
 
 void wsa_cleanup_once() {
   std::lock_guard<std::mutex> lock(wsa_mutex);
@@ -178,6 +257,19 @@ void loop_track_op(Loop* loop, int delta) {
 }
 
 void loop_expect_packet(Loop* loop) { loop->outstanding++; }
+
+bool loop_over_budget(Socket* socket) {
+  if (socket->turn_seen != socket->loop->turn) {
+    socket->turn_seen = socket->loop->turn;
+    socket->turn_used = 0;
+  }
+  return socket->turn_used >= kPerTurn;
+}
+
+void loop_spend(Socket* socket) {
+  loop_over_budget(socket);  // starts a new turn's count when one began
+  socket->turn_used++;
+}
 
 ULONG_PTR loop_socket_key() { return kSocketKey; }
 
@@ -206,6 +298,11 @@ Loop* loop_open(napi_env env, const LoopHooks& hooks, Error* error) {
   // Idle until an operation waits: an open socket alone does not keep Node
   // running (like an unref'd handle); a pending accept or recv does.
   if (status == napi_ok) status = napi_unref_threadsafe_function(env, loop->tsfn);
+  napi_value resume_function = nullptr;
+  if (status == napi_ok) {
+    status = napi_create_function(env, "winsockTurn", NAPI_AUTO_LENGTH, resume, loop, &resume_function);
+  }
+  if (status == napi_ok) status = napi_create_reference(env, resume_function, 1, &loop->resume);
   if (status != napi_ok) {
     *error = Error{ERROR_NOT_ENOUGH_MEMORY, "napi_create_threadsafe_function"};
     if (loop->tsfn != nullptr) {
@@ -238,6 +335,13 @@ void loop_close(Loop* loop, void (*finished)(void* context), void* context) {
   loop->finished_context = context;
   // Every pending operation completes now with `teardown` (no JS runs).
   socket_close_all(loop);
+  // Packets held for a turn that will not come belong to aborted ops now.
+  for (const OVERLAPPED_ENTRY& entry : loop->held) op_packet_discard(op_of(entry));
+  loop->held.clear();
+  if (loop->resume != nullptr) {
+    napi_delete_reference(loop->env, loop->resume);
+    loop->resume = nullptr;
+  }
   // The thread drains the packets the closed sockets still owe, freeing
   // them itself, and returns; only then may the threadsafe function go.
   stop_thread(loop);

@@ -13,6 +13,7 @@
 #include <algorithm>
 #include <climits>
 #include <cstring>
+#include <new>
 
 #include "win.h"
 
@@ -33,6 +34,31 @@ ULONG clamp_length(size_t length) {
   return static_cast<ULONG>(std::min<size_t>(length, INT_MAX));
 }
 
+// The most a posted stream read pins (it may return less than asked, as
+// recv(2) does), and the largest datagram there is (UDP, raw IP): a read's
+// memory follows what arrives, never the size asked.
+constexpr size_t kReadChunk = 64 * 1024;
+constexpr size_t kDatagramMax = 64 * 1024;
+
+// Grows the op's buffer to `size` bytes; false when memory ran out.
+bool grow_buffer(WinOp* op, size_t size) {
+  if (op->buffer.size() >= size) return true;
+  try {
+    op->buffer.resize(size);
+    return true;
+  } catch (const std::bad_alloc&) {
+    return false;
+  }
+}
+
+// What a read of up to `length` bytes takes now: the bytes that have
+// arrived (FIONREAD), at least a chunk, at most `length`.
+size_t arrived(const WinOp* op, size_t length) {
+  u_long available = 0;
+  if (ioctlsocket(op->socket->handle, FIONREAD, &available) != 0) available = 0;
+  return std::min(length, std::max<size_t>(available, kReadChunk));
+}
+
 void op_free(WinOp* op) {
   Socket* socket = op->socket;
   delete op;
@@ -45,13 +71,15 @@ void release(WinOp* op) {
   if (before & WinOp::kArrived) op_free(op);
 }
 
+// Waiting for urgent data never keeps Node running (sys.h): it is listed,
+// so a close aborts it, but not counted.
 void list(Socket* socket, WinOp* op) {
   op->next = socket->pending;
   op->prev = nullptr;
   if (socket->pending != nullptr) socket->pending->prev = op;
   socket->pending = op;
   op->listed = true;
-  loop_track_op(socket->loop, +1);
+  if (op->kind != OpKind::UrgentWait) loop_track_op(socket->loop, +1);
 }
 
 void unlist(WinOp* op) {
@@ -62,13 +90,14 @@ void unlist(WinOp* op) {
   if (op->next != nullptr) op->next->prev = op->prev;
   op->prev = op->next = nullptr;
   op->listed = false;
-  loop_track_op(socket->loop, -1);
+  if (op->kind != OpKind::UrgentWait) loop_track_op(socket->loop, -1);
 }
 
 // The end of an operation that was submitted: exactly one done().
 void complete(WinOp* op) {
   unlist(op);
-  if (!op->aborted && !op->teardown) op->socket->last_activity = uv_hrtime();
+  if (!op->teardown) loop_spend(op->socket);
+  if (!op->aborted && !op->teardown) op->socket->last_activity = monotonic_ns();
   op->done(op);
   release(op);
 }
@@ -150,10 +179,15 @@ bool owed_packet(WinOp* op, int* code, DWORD* bytes) {
   return false;
 }
 
-// Completes inline unless a packet is now owed.
+void defer(WinOp* op, int code, DWORD bytes);
+
+// Completes inline unless a packet is now owed; past the socket's budget
+// of this turn, through the port instead (its packet waits for the next).
 void after_call(WinOp* op, int code) {
   DWORD bytes = 0;
-  if (!owed_packet(op, &code, &bytes)) finish(op, code, bytes);
+  if (owed_packet(op, &code, &bytes)) return;
+  if (loop_over_budget(op->socket)) return defer(op, code, bytes);
+  finish(op, code, bytes);
 }
 
 // A result that is known now but must reach done() from the loop: posted to
@@ -279,6 +313,13 @@ void start_connect(WinOp* op) {
 
 void start_send(WinOp* op) {
   Socket* socket = op->socket;
+  if (!op->owned) {
+    // The caller's bytes are valid only while op_submit runs (sys.h).
+    op->owned.reset(new (std::nothrow) char[std::max<size_t>(op->length, 1)]);
+    if (!op->owned) return complete_error(op, ERROR_NOT_ENOUGH_MEMORY, "WSASend");
+    if (op->length > 0) memcpy(op->owned.get(), op->data, op->length);
+    op->data = op->owned.get();
+  }
   op->wsabuf.buf = const_cast<char*>(op->data) + op->progress;
   op->wsabuf.len = clamp_length(op->length - op->progress);
   DWORD sent = 0;
@@ -311,12 +352,15 @@ void recv_urgent_now(WinOp* op) {
     if (!(op->flags & MSG_PEEK) && op->transferred > 0) socket->has_urgent = false;
     return complete(op);
   }
-  op->buffer.resize(std::max<size_t>(1, std::min<size_t>(op->length, INT_MAX)));
+  const size_t want = std::min(op->length, kReadChunk);
+  if (!grow_buffer(op, std::max<size_t>(1, want))) {
+    return complete_error(op, ERROR_NOT_ENOUGH_MEMORY, "recv");
+  }
   u_long on = 1, off = 0;
   if (ioctlsocket(socket->handle, FIONBIO, &on) != 0) {
     return complete_error(op, WSAGetLastError(), "ioctlsocket");
   }
-  int got = ::recv(socket->handle, op->buffer.data(), static_cast<int>(clamp_length(op->length)),
+  int got = ::recv(socket->handle, op->buffer.data(), static_cast<int>(want),
                    op->flags & ~MSG_WAITALL);
   const int code = got < 0 ? WSAGetLastError() : 0;
   ioctlsocket(socket->handle, FIONBIO, &off);  // back to blocking for the sync calls
@@ -359,13 +403,15 @@ void read_after_probe(WinOp* op) {
     op->aborted = true;
     return complete(op);
   }
-  op->buffer.resize(std::max<size_t>(1, clamp_length(op->length)));
+  const size_t want = clamp_length(arrived(op, op->length));
+  if (!grow_buffer(op, std::max<size_t>(1, want))) {
+    return complete_error(op, ERROR_NOT_ENOUGH_MEMORY, "recv");
+  }
   u_long on = 1, off = 0;
   if (ioctlsocket(socket->handle, FIONBIO, &on) != 0) {
     return complete_error(op, WSAGetLastError(), "ioctlsocket");
   }
-  int got = ::recv(socket->handle, op->buffer.data(), static_cast<int>(clamp_length(op->length)),
-                   op->flags);
+  int got = ::recv(socket->handle, op->buffer.data(), static_cast<int>(want), op->flags);
   const int code = got < 0 ? WSAGetLastError() : 0;
   ioctlsocket(socket->handle, FIONBIO, &off);  // back to blocking for the sync calls
   if (code == WSAEWOULDBLOCK) {
@@ -384,9 +430,15 @@ void read_after_probe(WinOp* op) {
 void start_recv(WinOp* op) {
   Socket* socket = op->socket;
   if (probes(op)) return start_probe(op);
-  if (op->buffer.empty()) op->buffer.resize(std::max<size_t>(1, clamp_length(op->length)));
+  // A stream read posts at most a chunk (a MSG_WAITALL gather grows by a
+  // chunk a round); a datagram read room for the largest datagram.
+  const size_t want = socket->type == SOCK_STREAM ? std::min(op->length - op->progress, kReadChunk)
+                                                  : std::min(op->length, kDatagramMax);
+  if (!grow_buffer(op, op->progress + std::max<size_t>(1, want))) {
+    return complete_error(op, ERROR_NOT_ENOUGH_MEMORY, op_syscall(op->kind));
+  }
   op->wsabuf.buf = op->buffer.data() + op->progress;
-  op->wsabuf.len = clamp_length(op->length - op->progress);
+  op->wsabuf.len = clamp_length(want);
   // MSG_WAITALL is honoured here by gathering (overlapped Winsock does not
   // promise it, and refuses it on datagram sockets).
   op->io_flags = static_cast<DWORD>(op->flags & ~MSG_WAITALL);
@@ -420,7 +472,7 @@ void start_urgent_wait(WinOp* op) {
                  &size) == 0 && (inline_oob & 0xff) != 0) {
     return complete_error(op, WSAEINVAL, "WSARecv");
   }
-  op->buffer.resize(1);
+  if (!grow_buffer(op, 1)) return complete_error(op, ERROR_NOT_ENOUGH_MEMORY, "WSARecv");
   op->wsabuf.buf = op->buffer.data();
   op->wsabuf.len = 1;
   op->io_flags = MSG_OOB;
@@ -454,18 +506,19 @@ void start(WinOp* op) {
 
 // --- continuous reads (Op::repeat) -------------------------------------------
 
-// How many chunks one packet may deliver in a row when WSARecv keeps
-// succeeding at once, before the rest is left to the loop (so a fast peer
-// cannot starve timers and other sockets).
-constexpr int kInlineRounds = 16;
 
 // One WSARecv of a continuous read into the op's buffer. True when it
 // finished at once, with its result in code/bytes.
 bool issue_repeat(WinOp* op, int* code, DWORD* bytes) {
   Socket* socket = op->socket;
-  if (op->buffer.empty()) op->buffer.resize(std::max<size_t>(1, clamp_length(op->length)));
+  const size_t want = std::min(op->length, socket->type == SOCK_STREAM ? kReadChunk : kDatagramMax);
+  if (!grow_buffer(op, std::max<size_t>(1, want))) {
+    *code = ERROR_NOT_ENOUGH_MEMORY;
+    *bytes = 0;
+    return true;
+  }
   op->wsabuf.buf = op->buffer.data();
-  op->wsabuf.len = clamp_length(op->length);
+  op->wsabuf.len = clamp_length(want);
   op->io_flags = static_cast<DWORD>(op->flags & ~MSG_WAITALL);
   DWORD received = 0;
   OVERLAPPED* overlapped = begin_io(op);
@@ -483,8 +536,10 @@ void start_repeat(WinOp* op) {
 // A result of a continuous read: a chunk (done() with `more`, the op stays
 // armed) or the end (EOF, an error, a cancel: done() without `more`).
 void repeat_result(WinOp* op, int code, DWORD bytes) {
-  for (int round = 1;; round++) {
-    if (code != 0 || bytes == 0) {
+  const bool stream = op->socket->type == SOCK_STREAM;
+  for (;;) {
+    // An error, or a stream's EOF; an empty datagram is a datagram.
+    if (code != 0 || (bytes == 0 && stream)) {
       if (code != 0) {
         if (op->cancel_requested) op->aborted = true;
         else op->error = Error{code, "WSARecv"};
@@ -499,7 +554,8 @@ void repeat_result(WinOp* op, int code, DWORD bytes) {
     op->in_done = true;
     op->transferred = bytes;
     op->received = op->buffer.data();
-    socket->last_activity = uv_hrtime();
+    socket->last_activity = monotonic_ns();
+    loop_spend(socket);
     op->done(op);
     op->in_done = false;
     op->more = false;
@@ -511,7 +567,7 @@ void repeat_result(WinOp* op, int code, DWORD bytes) {
       return complete(op);
     }
     if (!issue_repeat(op, &code, &bytes)) return;  // pending: the port tells
-    if (round >= kInlineRounds) return defer(op, code, bytes);
+    if (loop_over_budget(socket)) return defer(op, code, bytes);
   }
 }
 
@@ -676,7 +732,7 @@ void finish(WinOp* op, int code, DWORD bytes) {
 
 }  // namespace
 
-Op* op_new(OpKind kind) { return new WinOp(kind); }
+Op* op_new(OpKind kind) { return new (std::nothrow) WinOp(kind); }
 
 void op_submit(Socket* socket, Op* base) {
   WinOp* op = static_cast<WinOp*>(base);

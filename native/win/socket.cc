@@ -1,6 +1,7 @@
 // Socket lifetime and the synchronous calls of the Windows backend.
 #include <climits>
 #include <cstring>
+#include <new>
 
 #include "win.h"
 
@@ -59,13 +60,18 @@ Socket* socket_wrap(Loop* loop, SOCKET handle, int family, int type, int protoco
       return nullptr;
     }
   }
-  auto* socket = new Socket;
+  auto* socket = new (std::nothrow) Socket;
+  if (socket == nullptr) {
+    *error = Error{ERROR_NOT_ENOUGH_MEMORY, "socket"};
+    closesocket(handle);
+    return nullptr;
+  }
   socket->loop = loop;
   socket->handle = handle;
   socket->family = family;
   socket->type = type;
   socket->protocol = protocol;
-  socket->last_activity = uv_hrtime();
+  socket->last_activity = monotonic_ns();
   socket->emulate_iocp = emulate;
   // An operation that succeeds at once then completes inline, without a
   // round trip through the port and the thread; and the kernel does not set
@@ -148,6 +154,7 @@ int64_t socket_handle(const Socket* socket) {
 }
 int socket_family(const Socket* socket) { return socket->family; }
 int socket_type(const Socket* socket) { return socket->type; }
+bool socket_is_stream(const Socket* socket) { return socket->type == SOCK_STREAM; }
 AddressKind socket_address_kind(const Socket* socket) {
   switch (socket->family) {
     case AF_INET: return AddressKind::Inet;
@@ -158,7 +165,7 @@ AddressKind socket_address_kind(const Socket* socket) {
 }
 uint64_t socket_last_activity(const Socket* socket) { return socket->last_activity; }
 
-void socket_close(Socket* socket) {
+void socket_close(Socket* socket, bool teardown) {
   if (socket == nullptr || socket->closed) return;
   socket->closed = true;
   unlink(socket);
@@ -167,7 +174,7 @@ void socket_close(Socket* socket) {
   // operations were completed here as aborted and those packets only free them.
   CancelIoEx(reinterpret_cast<HANDLE>(socket->handle), nullptr);  // ERROR_NOT_FOUND: none
   closesocket(socket->handle);
-  socket_abort_all(socket, socket->loop->closing);
+  socket_abort_all(socket, teardown || socket->loop->closing);
   socket_unref(socket);  // the reference for being open
 }
 

@@ -15,10 +15,9 @@
 
 #include "winsock.h"
 
-#include <uv.h>
-
 #include <atomic>
 #include <cstdint>
+#include <memory>
 #include <mutex>
 #include <string>
 #include <vector>
@@ -46,6 +45,20 @@ struct Loop {
   // OVERLAPPED is ever freed while the kernel may still write it.
   std::atomic<long> outstanding{0};
   long pending_ops = 0;  // JS thread: operations not completed yet (keeps Node alive)
+  // Batches handed to the threadsafe function and not delivered yet. Node
+  // calls its finalizer before it empties the queue (with env == nullptr),
+  // so the Loop (and WSACleanup) waits until the last one came through.
+  std::atomic<long> queued_batches{0};
+  bool tsfn_finalized = false;
+  // Fairness (JS thread). Node runs up to 1000 queued batches in one turn of
+  // its loop, so a busy socket could hold the loop for good: each socket
+  // gets kPerTurn completions between two turns, and packets past that wait
+  // in `held` for an immediate (setImmediate runs after the poll phase, so
+  // timers and other I/O have had their turn).
+  std::vector<OVERLAPPED_ENTRY> held;
+  uint64_t turn = 1;
+  bool turn_scheduled = false;
+  napi_ref resume = nullptr;  // the native function the immediate calls
   // Every open socket (JS thread), so loop_close can close them.
   Socket* sockets = nullptr;
   bool closing = false;
@@ -71,6 +84,9 @@ struct Socket {
   bool emulate_iocp = false;
   bool closed = false;
   bool bound = false;  // ConnectEx needs a bound socket
+  // Completions in the current turn (see Loop::held).
+  uint64_t turn_seen = 0;
+  int turn_used = 0;
   // One reference for being open, one per WinOp alive on it.
   std::atomic<long> refs{1};
   uint64_t last_activity = 0;
@@ -126,8 +142,12 @@ struct WinOp : Op {
   // Bytes moved so far: a stream send resubmits the rest after a partial
   // completion, a Recv with MSG_WAITALL gathers until length.
   size_t progress = 0;
-  // Receive buffer (Recv, RecvFrom, UrgentWait), ours until the op is freed.
+  // Receive buffer (Recv, RecvFrom, UrgentWait), ours until the op is freed;
+  // it grows with what arrives (see start_recv), never to what was asked.
   std::vector<char> buffer;
+  // Send, SendTo: our copy of the bytes. Overlapped WSASend reads its buffer
+  // until the completion, and JS may transfer or detach its own before that.
+  std::unique_ptr<char[]> owned;
   WSABUF wsabuf{};
   DWORD io_flags = 0;      // WSARecv's in/out flags must outlive the call
   INT from_length = 0;     // WSARecvFrom's address length, likewise
@@ -140,8 +160,17 @@ struct WinOp : Op {
 };
 
 // loop.cc
+// The monotonic clock in nanoseconds: QueryPerformanceCounter scaled as
+// libuv's uv_hrtime is on Windows, so JS (performance.now) reads the same
+// clock without this backend linking libuv.
+uint64_t monotonic_ns();
 void loop_track_op(Loop* loop, int delta);  // JS thread: ref/unref while ops wait
 void loop_expect_packet(Loop* loop);
+// Fairness: whether `socket` has used its completions of this turn, and
+// one more used. Past the budget an operation's result goes through the
+// port instead of completing inline, and its packet waits for the next turn.
+bool loop_over_budget(Socket* socket);
+void loop_spend(Socket* socket);
 ULONG_PTR loop_socket_key();
 void wsa_cleanup_once();
 
