@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Cross-compiles the addon for win32-x64 with mingw-w64, linking against the
-# Node-API and libuv exports of the official Windows node.exe, into
+# Node-API exports of the official Windows node.exe, into
 #   prebuilds/win32-x64/winsock.node
 # the name prebuildify --napi gives it and node-gyp-build loads on win32-x64.
 #
@@ -11,7 +11,7 @@
 #   WINSOCK_WIN32_OUT      output .node file
 #   WINSOCK_WIN32_OBJDIR   object directory
 #   WINSOCK_WIN32_CXXFLAGS extra compiler flags
-#   WINSOCK_UV_INCLUDE     directory holding uv.h and uv/win.h
+#   WINSOCK_UV_INCLUDE     directory holding uv.h and uv/win.h (while a source includes it)
 #   WINSOCK_JOBS           parallel compiles (default: number of CPUs)
 #   WINSOCK_VERBOSE=1      print the command lines
 set -euo pipefail
@@ -51,8 +51,18 @@ find_uv_include() {
   done
   return 1
 }
-UV_INCLUDE="$(find_uv_include)" ||
-  { log "no uv.h with uv/win.h found; set WINSOCK_UV_INCLUDE (Node's include/node)"; exit 1; }
+# native/win/ is to need no libuv, as under MSVC (whose import library, from
+# node-api-headers' node_api.def, has no uv_*; and Windows Node ships no
+# uv.h). Only while a source still includes uv.h do Node's headers provide it
+# and node.exe's exports the functions; after the system headers, since
+# Node's include dir also holds an older node_api.h that must not shadow.
+uv_flags=()
+if grep -qs '^#include <uv.h>' "${SOURCES[@]}" native/*.h native/win/*.h; then
+  UV_INCLUDE="$(find_uv_include)" ||
+    { log "no uv.h with uv/win.h found; set WINSOCK_UV_INCLUDE (Node's include/node)"; exit 1; }
+  # USING_UV_SHARED: uv.h then imports from node.exe (dllimport).
+  uv_flags=(-DUSING_UV_SHARED=1 -idirafter "$UV_INCLUDE")
+fi
 NAPI_INCLUDE="$(node -p "require('node-api-headers').include_dir")"
 ADDON_API_INCLUDE="$(node -p "require('node-addon-api').include_dir")"
 
@@ -64,13 +74,9 @@ CXXFLAGS=(
   # C++ exceptions on, as in the Linux build.
   -fexceptions -DNAPI_CPP_EXCEPTIONS
   -DNAPI_VERSION=8 -DBUILDING_NODE_EXTENSION
-  # Import libuv from node.exe directly (uv.h then uses dllimport).
-  -DUSING_UV_SHARED=1
   -D_WIN32_WINNT=0x0A00 -DWIN32_LEAN_AND_MEAN
   -Inative -I"$NAPI_INCLUDE" -I"$ADDON_API_INCLUDE"
-  # After the system headers: Node's include dir also holds an older
-  # node_api.h and other headers that must not shadow anything.
-  -idirafter "$UV_INCLUDE"
+  "${uv_flags[@]}"
   "${extra[@]}"
 )
 # -static: otherwise the .node needs libwinpthread-1.dll and require() fails
