@@ -7,7 +7,9 @@
 //          the README states (readelf, from binutils);
 //   win32: needs no mingw-w64 runtime DLL (libwinpthread-1.dll, ...), which
 //          a user's machine lacks (x86_64-w64-mingw32-objdump, if present).
-//   node scripts/prebuilds/check.js TARGET...
+//   node scripts/prebuilds/check.js [--root DIR] TARGET...
+// --root: the package folder holding prebuilds/ (default: this repository),
+// such as an installed copy of the tarball.
 const { execFileSync } = require('node:child_process');
 const fs = require('node:fs');
 const path = require('node:path');
@@ -25,7 +27,9 @@ const TARGETS = {
   'darwin-arm64': { file: 'winsock.node', format: 'Mach-O', machine: 0x0100000c, cpu: 'arm64' },
 };
 
-const root = path.join(__dirname, '..', '..');
+const args = process.argv.slice(2);
+const rootAt = args.indexOf('--root');
+const root = rootAt >= 0 ? path.resolve(args.splice(rootAt, 2)[1]) : path.join(__dirname, '..', '..');
 
 function header(bytes) {
   if (bytes.readUInt32BE(0) === 0x7f454c46) return { format: 'ELF', machine: bytes.readUInt16LE(18) };
@@ -105,9 +109,9 @@ function check(target) {
   return problems.map((problem) => `prebuilds/${target}/${expected.file}: ${problem}`);
 }
 
-const targets = process.argv.slice(2);
+const targets = args;
 if (targets.length === 0) {
-  console.error('usage: node scripts/prebuilds/check.js TARGET...');
+  console.error('usage: node scripts/prebuilds/check.js [--root DIR] TARGET...');
   process.exit(2);
 }
 const problems = targets.flatMap(check);

@@ -43,8 +43,9 @@ cp -R binding.gyp package.json native "$stage/"
 # --target: the headers of the Node that runs this (or nodedir's), not of the
 # newest Node that prebuildify knows; with --napi the file is not tagged by it.
 prebuildify="$PWD/node_modules/.bin/prebuildify"
-(cd "$stage" && env "${cross[@]}" "$prebuildify" --napi --strip --arch "$arch" "${tags[@]}" \
-   --target "$(node -p process.versions.node)")
+# (${a[@]+"${a[@]}"}: macOS's bash 3.2 calls an empty array unbound under set -u.)
+(cd "$stage" && env ${cross[@]+"${cross[@]}"} "$prebuildify" --napi --strip --arch "$arch" \
+   ${tags[@]+"${tags[@]}"} --target "$(node -p process.versions.node)")
 
 rm -rf "prebuilds/$target"
 mkdir -p prebuilds
