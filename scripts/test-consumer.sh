@@ -48,8 +48,8 @@ says() {  # says TEXT COMMAND...: runs COMMAND, shows its output, and succeeds i
   printf '%s\n' "$output"
   (( rc == 0 )) && grep -qF "$text" <<<"$output"
 }
-publint_clean() { says 'All good!' npx --no publint run "$tarball"; }
-attw_clean() { FORCE_COLOR=0 says 'No problems found' npx --no attw --no-color "$tarball"; }
+publint_clean() { says 'All good!' npx --no -- publint run "$tarball"; }
+attw_clean() { says 'No problems found' npx --no -- attw --no-color "$tarball"; }
 install_tarball() {
   mkdir -p "$project"
   printf '{ "name": "consumer", "version": "1.0.0", "private": true }\n' >"$project/package.json"
