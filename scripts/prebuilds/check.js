@@ -6,7 +6,9 @@
 //   Linux: needs no newer glibc / libstdc++ symbol versions than the floor
 //          the README states (readelf, from binutils);
 //   win32: needs no mingw-w64 runtime DLL (libwinpthread-1.dll, ...), which
-//          a user's machine lacks (x86_64-w64-mingw32-objdump, if present).
+//          a user's machine lacks, and imports from node.exe only Node-API
+//          functions of NAPI_VERSION 8, which every Node from 20 on exports
+//          (x86_64-w64-mingw32-objdump, if present; node-api-headers' lists).
 //   node scripts/prebuilds/check.js [--root DIR] TARGET...
 // --root: the package folder holding prebuilds/ (default: this repository),
 // such as an installed copy of the tarball.
@@ -70,9 +72,23 @@ function hasCommand(name) {
   }
 }
 
-function importedDlls(file) {
+// { 'node.exe': ['napi_wrap', ...], 'KERNEL32.dll': [...], ... } from the import table.
+function imports(file) {
   const text = execFileSync('x86_64-w64-mingw32-objdump', ['-p', file], { encoding: 'utf8' });
-  return [...text.matchAll(/DLL Name: (\S+)/g)].map((match) => match[1]);
+  const table = {};
+  let dll = null;
+  for (const line of text.split('\n')) {
+    const name = /DLL Name: (\S+)/.exec(line);
+    if (name) table[dll = name[1]] = [];
+    else if (dll !== null && /^\s+[0-9a-f]+\s+[0-9a-f]+\s+\w+$/.test(line)) table[dll].push(line.trim().split(/\s+/).pop());
+    else if (line.trim() === '') dll = null;
+  }
+  return table;
+}
+
+function nodeApi(version) {
+  const symbols = require('node-api-headers/symbols.js')[`v${version}`];
+  return new Set([...symbols.js_native_api_symbols, ...symbols.node_api_symbols]);
 }
 
 function check(target) {
@@ -98,9 +114,16 @@ function check(target) {
     }
   }
   if (expected.format === 'PE' && problems.length === 0 && hasCommand('x86_64-w64-mingw32-objdump')) {
-    const dlls = importedDlls(file);
-    needs = dlls.join(' ');
-    for (const dll of dlls) if (/^lib.*\.dll$/i.test(dll)) problems.push(`imports ${dll}, a mingw-w64 runtime DLL (link it statically)`);
+    const table = imports(file);
+    needs = Object.keys(table).join(' ');
+    for (const dll of Object.keys(table)) if (/^lib.*\.dll$/i.test(dll)) problems.push(`imports ${dll}, a mingw-w64 runtime DLL (link it statically)`);
+    const napi8 = nodeApi(8);
+    for (const symbol of table['node.exe'] ?? []) {
+      // libuv is exported by node.exe but not by node-api-headers' node_api.def, which
+      // the MSVC build links against: only a warning while native/win/ still uses it.
+      if (symbol.startsWith('uv_')) console.warn(`warning: prebuilds/${target}/${expected.file} imports ${symbol} from node.exe, which an MSVC build cannot link`);
+      else if (!napi8.has(symbol)) problems.push(`imports ${symbol} from node.exe, not a Node-API 8 function`);
+    }
   }
   if (problems.length === 0) {
     const size = fs.statSync(file).size;
