@@ -103,7 +103,7 @@ export class Socket<F extends Family = Family> extends EventEmitter {
   constructor(options: SocketOptions<F> = {}, native?: NativeSocket, token?: symbol) {
     super();
     if (options === null || typeof options !== 'object') throw invalidArgType('options', 'of type object', options);
-    const family = options.family ?? 'inet';
+    const family = (options.family ?? 'inet') as F;  // no family given: F is its default, Family
     const type = options.type ?? 'stream';
     const protocol = options.protocol ?? 0;
     if (!Object.prototype.hasOwnProperty.call(FAMILIES, family)) {
@@ -113,7 +113,7 @@ export class Socket<F extends Family = Family> extends EventEmitter {
       throw invalidArgValue('options.type', type, "must be 'stream', 'dgram' or 'raw'");
     }
     if (!Number.isInteger(protocol)) throw invalidArgType('options.protocol', 'an integer', protocol);
-    this.family = family as F;  // with no family given, F is its default (Family), which holds 'inet'
+    this.family = family;
     this.type = type;
     this.#kind = type === 'stream' ? 'stream' : 'datagram';
     this.#allowed = allowedMask(this.#kind, 'created');
