@@ -34,7 +34,7 @@
             "native/win/socket.cc",
             "native/win/wine.cc"
           ],
-          "defines": ["_WIN32_WINNT=0x0A00", "WIN32_LEAN_AND_MEAN", "NOMINMAX"],
+          "defines": ["_WIN32_WINNT=0x0A00", "WIN32_LEAN_AND_MEAN", "NOMINMAX", "_HAS_EXCEPTIONS=1"],
           "libraries": ["-lws2_32", "-lmswsock"]
         }, {
           "sources": [

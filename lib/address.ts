@@ -1,6 +1,7 @@
 // Socket addresses: checked here, encoded by the addon (inet_pton / sockaddr_un).
 import { invalidArgType, outOfRange } from './errors';
 import type { NativeAddress, NativeAddressOut } from './native';
+import type { Family } from './socket';
 
 export interface SocketAddress {
   family?: 'inet' | 'inet6';
@@ -16,6 +17,13 @@ export interface UnixAddress {
 }
 
 export type AnyAddress = SocketAddress | UnixAddress;
+
+/**
+ * The address a socket of family F reports (getsockname, getpeername,
+ * recvfrom): `{ address, port }` for 'inet' and 'inet6', `{ path }` for
+ * 'unix', either for a family not known at compile time.
+ */
+export type AddressOf<F extends Family> = F extends 'unix' ? UnixAddress : SocketAddress;
 
 function checkUint32(value: unknown, name: string): void {
   if (value === undefined) return;

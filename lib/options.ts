@@ -1,7 +1,7 @@
 // Typed socket options: one table from a name to its level, number and
 // value shape, so that setOption/getOption and their tests share it.
 import { constants } from './constants';
-import { invalidArgType, outOfRange } from './errors';
+import { codedError, invalidArgType, outOfRange } from './errors';
 import type { NativeSocket } from './native';
 import { binding } from './native';
 import { describe } from './values';
@@ -60,7 +60,15 @@ function spec(name: unknown): OptionSpec {
 }
 
 function numbers(name: string, option: OptionSpec): [number, number] {
-  return [constants[option.level] ?? constants.SOL_SOCKET, constants[name] ?? UNKNOWN_OPTION];
+  const level = constants[option.level];
+  // An addon built without the level (as MSVC's once was without IPPROTO_TCP,
+  // an enum value there) must not ask another level instead: option 1 of
+  // SOL_SOCKET is SO_DEBUG, not TCP_NODELAY.
+  if (level === undefined) {
+    throw codedError(`socket option ${name} is unavailable: this build exports no ${option.level}, its level`,
+      'ERR_FEATURE_UNAVAILABLE_ON_PLATFORM');
+  }
+  return [level, constants[name] ?? UNKNOWN_OPTION];
 }
 
 function encode(name: string, shape: Shape, value: unknown): number | Uint8Array {

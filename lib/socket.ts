@@ -4,7 +4,7 @@ import { EventEmitter } from 'node:events';
 import { performance } from 'node:perf_hooks';
 import { types } from 'node:util';
 
-import { type AnyAddress, fromNative, toNative } from './address';
+import { type AddressOf, type AnyAddress, fromNative, toNative } from './address';
 import { bytesOf, checkSignal, checkSize, flagsOf } from './arguments';
 import { chunks } from './chunks';
 import { constants } from './constants';
@@ -19,8 +19,9 @@ import { isDetachedView } from './values';
 export type Family = 'inet' | 'inet6' | 'unix';
 export type SocketType = 'stream' | 'dgram' | 'raw';
 
-export interface SocketOptions {
-  family?: Family;
+/** `family` also types the socket: a Socket<'inet'> reports `{ address, port }` addresses. */
+export interface SocketOptions<F extends Family = Family> {
+  family?: F;
   type?: SocketType;
   protocol?: number;
 }
@@ -73,9 +74,9 @@ function nextCancelId(): number {
 // The constructor path for sockets the addon made (accept, adopt).
 const fromNativeToken = Symbol('fromNative');
 
-export class Socket extends EventEmitter {
+export class Socket<F extends Family = Family> extends EventEmitter {
   /** The address family: 'inet', 'inet6' or 'unix'. */
-  readonly family: Family;
+  readonly family: F;
   /** 'stream', 'dgram' or 'raw'. */
   readonly type: SocketType;
   /** 'winsock' or 'posix'. */
@@ -101,10 +102,10 @@ export class Socket extends EventEmitter {
   writableHighWaterMark = 64 * 1024;
 
   /** socket(2) / Winsock WSASocketW (overlapped, not inheritable). */
-  constructor(options: SocketOptions = {}, native?: NativeSocket, token?: symbol) {
+  constructor(options: SocketOptions<F> = {}, native?: NativeSocket, token?: symbol) {
     super();
     if (options === null || typeof options !== 'object') throw invalidArgType('options', 'of type object', options);
-    const family = options.family ?? 'inet';
+    const family = (options.family ?? 'inet') as F;  // no family given: F is its default, Family
     const type = options.type ?? 'stream';
     const protocol = options.protocol ?? 0;
     if (typeof family !== 'string' || !Object.prototype.hasOwnProperty.call(FAMILIES, family)) {
@@ -299,7 +300,7 @@ export class Socket extends EventEmitter {
   }
 
   /** accept(2) / Winsock AcceptEx: resolves with a connected Socket. */
-  async accept(options?: { signal?: AbortSignal }): Promise<Socket> {
+  async accept(options?: { signal?: AbortSignal }): Promise<Socket<F>> {
     const native = this.#open('accept');
     const { signal } = optionsObject('options', options);
     const accepted = await this.#cancellable(checkSignal(signal), (id) => native.accept(id));
@@ -462,7 +463,7 @@ export class Socket extends EventEmitter {
 
   /** recvfrom(2) (recvmsg) / Winsock WSARecvFrom. `truncated`: the datagram was longer than `size`. */
   recvFrom(size: number = DEFAULT_RECV_SIZE, options?: RecvOptions):
-    Promise<{ data: Buffer; address: AnyAddress; truncated: boolean }> {
+    Promise<{ data: Buffer; address: AddressOf<F>; truncated: boolean }> {
     const native = this.#open('recvFrom');
     checkSize(size);
     const flags = flagsOf(options);
@@ -471,7 +472,7 @@ export class Socket extends EventEmitter {
     return (signal === undefined
       ? native.recvFrom(size, flags, 0)
       : this.#cancellable(signal, (id) => native.recvFrom(size, flags, id))) as
-      Promise<{ data: Buffer; address: AnyAddress; truncated: boolean }>;
+      Promise<{ data: Buffer; address: AddressOf<F>; truncated: boolean }>;
   }
 
   /** shutdown(2) / Winsock shutdown: 'send' (default), 'receive' or 'both'. */
@@ -523,13 +524,13 @@ export class Socket extends EventEmitter {
   }
 
   /** getsockname. */
-  localAddress(): AnyAddress {
-    return fromNative(this.#open('localAddress').localAddress());
+  localAddress(): AddressOf<F> {
+    return fromNative(this.#open('localAddress').localAddress()) as AddressOf<F>;
   }
 
   /** getpeername. */
-  remoteAddress(): AnyAddress {
-    return fromNative(this.#open('remoteAddress').remoteAddress());
+  remoteAddress(): AddressOf<F> {
+    return fromNative(this.#open('remoteAddress').remoteAddress()) as AddressOf<F>;
   }
 
   /** setsockopt with a typed value (see options.ts for the table). */

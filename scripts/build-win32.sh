@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Cross-compiles the addon for win32-x64 with mingw-w64, linking against the
-# Node-API and libuv exports of the official Windows node.exe, into
+# Node-API exports of the official Windows node.exe, into
 #   prebuilds/win32-x64/winsock.node
 # the name prebuildify --napi gives it and node-gyp-build loads on win32-x64.
 #
@@ -11,7 +11,6 @@
 #   WINSOCK_WIN32_OUT      output .node file
 #   WINSOCK_WIN32_OBJDIR   object directory
 #   WINSOCK_WIN32_CXXFLAGS extra compiler flags
-#   WINSOCK_UV_INCLUDE     directory holding uv.h and uv/win.h
 #   WINSOCK_JOBS           parallel compiles (default: number of CPUs)
 #   WINSOCK_VERBOSE=1      print the command lines
 set -euo pipefail
@@ -36,23 +35,9 @@ else
 fi
 (( ${#SOURCES[@]} > 0 )) || { log "no sources (native/*.cc, native/win/*.cc)"; exit 1; }
 
-# libuv's headers come with Node's own headers, not with node-api-headers.
-# Any recent uv.h will do: the addon only uses libuv's stable ABI surface.
-find_uv_include() {
-  local dir nodedir
-  for dir in "${WINSOCK_UV_INCLUDE:-}" \
-             "$(node -p "require('path').resolve(process.execPath, '../../include/node')")"; do
-    [[ -n $dir && -f $dir/uv.h && -f $dir/uv/win.h ]] && { echo "$dir"; return; }
-  done
-  nodedir="$(npm config get nodedir 2>/dev/null || true)"
-  for dir in "$nodedir/include/node" \
-             "${HOME:-}/.cache/node-gyp/$(node -p 'process.versions.node')/include/node"; do
-    [[ -f $dir/uv.h && -f $dir/uv/win.h ]] && { echo "$dir"; return; }
-  done
-  return 1
-}
-UV_INCLUDE="$(find_uv_include)" ||
-  { log "no uv.h with uv/win.h found; set WINSOCK_UV_INCLUDE (Node's include/node)"; exit 1; }
+# native/win/ needs no libuv, as under MSVC (whose import library, from
+# node-api-headers' node_api.def, has no uv_*; and Windows Node ships no uv.h):
+# Node-API's headers are all it compiles against.
 NAPI_INCLUDE="$(node -p "require('node-api-headers').include_dir")"
 ADDON_API_INCLUDE="$(node -p "require('node-addon-api').include_dir")"
 
@@ -67,13 +52,8 @@ CXXFLAGS=(
   # not rethrown as a C++ exception through Node's frames.
   -DNODE_API_SWALLOW_UNTHROWABLE_EXCEPTIONS
   -DNAPI_VERSION=8 -DBUILDING_NODE_EXTENSION
-  # Import libuv from node.exe directly (uv.h then uses dllimport).
-  -DUSING_UV_SHARED=1
   -D_WIN32_WINNT=0x0A00 -DWIN32_LEAN_AND_MEAN
   -Inative -I"$NAPI_INCLUDE" -I"$ADDON_API_INCLUDE"
-  # After the system headers: Node's include dir also holds an older
-  # node_api.h and other headers that must not shadow anything.
-  -idirafter "$UV_INCLUDE"
   "${extra[@]}"
 )
 # -static: otherwise the .node needs libwinpthread-1.dll and require() fails

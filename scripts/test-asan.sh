@@ -27,5 +27,10 @@ export LD_PRELOAD="$(g++ -print-file-name=libasan.so):$(g++ -print-file-name=lib
 cd "$work"
 # The EMFILE case runs a child node limited to 64 descriptors: the
 # sanitizer runtime itself misbehaves there, so it is left to the plain run.
-if [[ $# -eq 0 ]]; then set -- 'test/**/*.test.js' --exclude 'test/codec/**' --grep 'after EMFILE' --invert; fi
-node node_modules/mocha/bin/mocha.js "$@"
+# Files named on the command line replace .mocharc.json's spec (mocha would add them).
+config=()
+for arg in "$@"; do
+  if [[ -e $arg || $arg == *.js ]]; then config=(--config test/support/files.mocharc.js); fi
+done
+if [[ $# -eq 0 ]]; then set -- --exclude 'test/codec/**' --grep 'after EMFILE' --invert; fi
+node node_modules/mocha/bin/mocha.js "${config[@]}" "$@"

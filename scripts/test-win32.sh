@@ -24,12 +24,14 @@ source scripts/win32/wine-env.sh
 # The reporter then labels its summary line "wine: N passed, ...".
 export WINSOCK_SUITE=wine
 
-# With no arguments, the whole suite, as `npm test` runs it on Linux.
-if [[ $# -eq 0 ]]; then
-  set -- 'test/**/*.test.js'
-fi
+# With no file named, the whole suite (.mocharc.json's spec), as `npm test`
+# runs it on Linux; with files, only those (mocha would add them to the spec).
+config=()
+for arg in "$@"; do
+  if [[ -e $arg || $arg == *.js ]]; then config=(--config test/support/files.mocharc.js); fi
+done
 
 win32_start
 rc=0
-win32_node "${WINSOCK_WIN32_LOG:-$WIN32_CACHE/test.log}" node_modules/mocha/bin/mocha.js "$@" || rc=$?
+win32_node "${WINSOCK_WIN32_LOG:-$WIN32_CACHE/test.log}" node_modules/mocha/bin/mocha.js "${config[@]}" "$@" || rc=$?
 exit "$rc"

@@ -13,7 +13,7 @@
 // Socket, so a closed Socket also stays until its last packet has arrived.
 #pragma once
 
-#include "winsock.h"
+#include "system_headers.h"
 
 #include <atomic>
 #include <cstdint>

@@ -2,6 +2,8 @@
 // order they need (as wepoll and libuv do): winsock2.h must come before
 // windows.h, or windows.h drags in the old winsock.h and the two clash.
 // Every other file in native/win/ includes this one (through win.h).
+// Named after no SDK header: were it "winsock.h", MSVC's include lookup
+// could take the SDK's <winsock.h> for it, or this file for the SDK's.
 #pragma once
 
 #ifndef WIN32_LEAN_AND_MEAN
@@ -23,7 +25,10 @@
 #include <afunix.h>
 // clang-format on
 
-// Windows 10 1709 has these in ws2ipdef.h; mingw-w64's headers lack them.
+// Names mingw-w64's headers lack, with their documented values. Each is a
+// macro in the Windows SDK (the TCP_* ones in ws2ipdef.h since Windows 10
+// 1709), so #ifndef is the right test here; constants.cc then lists every
+// name without one (the SDK's IPPROTO_* are enum values: no #ifdef sees them).
 // https://learn.microsoft.com/windows/win32/winsock/ipproto-tcp-socket-options
 #ifndef TCP_KEEPALIVE
 #define TCP_KEEPALIVE 3
