@@ -27,6 +27,7 @@
         ["OS=='win'", {
           "sources": [
             "native/win/address.cc",
+            "native/win/afd.cc",
             "native/win/constants.cc",
             "native/win/errors.cc",
             "native/win/loop.cc",

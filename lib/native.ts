@@ -17,12 +17,12 @@ export interface NativeSocket {
   sendTo(data: Uint8Array, address: NativeAddress | string, flags: number): Promise<number>;
   recvFrom(size: number, flags: number, cancelId: number):
     Promise<{ data: Buffer; address: NativeAddressOut; truncated: boolean }>;
-  /** Starts waiting for urgent data; `onurgent` is called once when some waits (false: already waiting). */
+  /** Watches for urgent data: `onurgent(byte)` for each urgent byte, (-1) when it is inline, (-2, error?) at the end. */
   waitUrgent(): boolean;
   cancelUrgent(): void;
   /** Called by the addon on this object (which it does not keep alive). */
-  onurgent?: (error?: Error) => void;
-  startReading(onData: (chunk: Buffer) => void, onEnd: (error?: Error) => void, size?: number): boolean;
+  onurgent?: (code: number, error?: Error) => void;
+  startReading(onData: (chunk: Buffer) => void, onEnd: (error: Error | undefined, stopped: boolean) => void, size?: number): boolean;
   stopReading(): void;
   cancel(cancelId: number): boolean;
   shutdown(how: number): void;

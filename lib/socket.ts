@@ -7,6 +7,7 @@ import { types } from 'node:util';
 import { type AddressOf, type AnyAddress, fromNative, toNative } from './address';
 import { bytesOf, checkSignal, checkSize, flagsOf } from './arguments';
 import { chunks } from './chunks';
+import { Reader } from './reading';
 import { constants } from './constants';
 import { AbortError, SocketError, invalidArgType, invalidArgValue, optionsObject, outOfRange } from './errors';
 import { messages, sendMessage, type Message, type MessageRegistry, type MessagesOptions } from './codec';
@@ -59,6 +60,11 @@ const FAMILIES: Record<Family, string> = { inet: 'AF_INET', inet6: 'AF_INET6', u
 const TYPES: Record<SocketType, string> = { stream: 'SOCK_STREAM', dgram: 'SOCK_DGRAM', raw: 'SOCK_RAW' };
 const SHUTDOWN = { receive: 0, send: 1, both: 2 } as const;
 const DEFAULT_RECV_SIZE = 65536;
+// What the addon's urgent watch reports besides a byte (native/socket_wrap.cc).
+const URGENT_INLINE = -1;
+const URGENT_ENDED = -2;
+// Urgent bytes kept for recv({ oob: true }) at most; older ones give way.
+const URGENT_KEPT = 1024;
 
 // lastActivity is kept natively on uv_hrtime's clock; performance.now()
 // reads the same clock from another origin.
@@ -93,8 +99,9 @@ export class Socket<F extends Family = Family> extends EventEmitter {
   #activity: Float64Array = new Float64Array(3);
   #activityAt = 0;
   #urgentWaiting = false;
-  #urgentRearm = false;
-  #reading = false;
+  // Urgent bytes the watch took out of band that recv({ oob }) has not read.
+  #urgentBytes: number[] = [];
+  #reader: Reader | null = null;
   #queuedBytes = 0;
   #needDrain = false;
 
@@ -361,25 +368,53 @@ export class Socket<F extends Family = Family> extends EventEmitter {
    */
   recv(size: number = DEFAULT_RECV_SIZE, options?: RecvOptions): Promise<Buffer> {
     const native = this.#open('recv');
-    if (this.#reading) throw readingError('recv');
     checkSize(size);
     const flags = flagsOf(options);
     const signal = checkSignal(options?.signal);
-    const received = signal === undefined
+    // Urgent data is a queue of its own: readable while the stream is read
+    // continuously, first from the bytes the 'urgent' watch took.
+    if ((flags & constants.MSG_OOB) !== 0) {
+      if (this.#urgentBytes.length > 0) {
+        const count = Math.min(size, this.#urgentBytes.length);
+        const peek = (flags & constants.MSG_PEEK) !== 0;
+        return Promise.resolve(Buffer.from(peek ? this.#urgentBytes.slice(0, count) : this.#urgentBytes.splice(0, count)));
+      }
+      return this.#nativeRecv(native, size, flags, signal);
+    }
+    const reader = this.#reader;
+    if (reader?.reading) throw readingError('recv');
+    if (reader?.settling) {
+      // A stopped continuous read whose cancel is on its way (Winsock):
+      // what it still brings comes first, so wait for it.
+      return reader.settling.then(() => this.recv(size, options));
+    }
+    const kept = reader?.take(size, (flags & constants.MSG_PEEK) !== 0) ?? null;
+    if (kept !== null) {
+      const rest = size - kept.length;
+      if ((flags & constants.MSG_WAITALL) === 0 || rest === 0 || (flags & constants.MSG_PEEK) !== 0) {
+        return Promise.resolve(kept);
+      }
+      return this.#nativeRecv(native, rest, flags, signal).then((more) => Buffer.concat([kept, more]));
+    }
+    const ended = reader?.takeEnd() ?? null;
+    if (ended !== null) return ended.error ? Promise.reject(ended.error) : Promise.resolve(Buffer.alloc(0));
+    return this.#nativeRecv(native, size, flags, signal);
+  }
+
+  #nativeRecv(native: NativeSocket, size: number, flags: number, signal: AbortSignal | undefined): Promise<Buffer> {
+    // EOF is noted natively (readable reads it): no reaction per recv here.
+    return signal === undefined
       ? native.recv(size, flags, 0)
       : this.#cancellable(signal, (id) => native.recv(size, flags, id));
-    // EOF is noted natively (readable reads it): no reaction per recv here.
-    if (!this.#urgentRearm) return received;
-    const rearm = () => this.#watchUrgent();
-    received.then(rearm, rearm);
-    return received;
   }
 
   /**
    * Continuous reading, the fast path: the addon keeps a recv / WSARecv armed
    * and calls onData(chunk) for each chunk as it completes, with no Promise
    * per chunk. onEnd() follows EOF (and `readable` turns false), onEnd(error)
-   * a failure; stopReading() and close() end it without a call.
+   * a failure; stopReading() and close() end it without a call. After
+   * stopReading() returns, onData is never called again; bytes already
+   * received are kept, in order, for the next recv() or startReading().
    */
   startReading(onData: (chunk: Buffer) => void, onEnd?: (error?: Error) => void, options?: { size?: number }): this {
     const native = this.#open('read');
@@ -388,26 +423,21 @@ export class Socket<F extends Family = Family> extends EventEmitter {
     const given = optionsObject('options', options).size;
     const size = given === undefined ? DEFAULT_RECV_SIZE : checkSize(given);
     if (size === 0) throw outOfRange('options.size', '>= 1', size);
-    if (this.#reading) throw readingError('startReading');
-    this.#reading = true;
-    native.startReading(onData, (error?: Error) => {
-      this.#reading = false;
-      onEnd?.(error);
-    }, size);
+    this.#reader ??= new Reader(native);
+    if (this.#reader.reading) throw readingError('startReading');
+    this.#reader.start(onData, onEnd, size);
     return this;
   }
 
   /** Ends continuous reading; no onData call follows. */
   stopReading(): this {
-    if (!this.#reading) return this;
-    this.#reading = false;
-    this.#native?.stopReading();
+    this.#reader?.stop();
     return this;
   }
 
   /** True between startReading() and its end. */
   get reading(): boolean {
-    return this.#reading;
+    return this.#reader?.reading ?? false;
   }
 
   /**
@@ -502,7 +532,7 @@ export class Socket<F extends Family = Family> extends EventEmitter {
     this.#keepActivity();
     this.#native = null;
     this.#urgentWaiting = false;
-    this.#reading = false;
+    this.#reader?.close();
     native.close(code);
     this.#setState('closed');
     this.emit('close');
@@ -656,28 +686,38 @@ export class Socket<F extends Family = Family> extends EventEmitter {
     return started.finally(() => signal.removeEventListener('abort', onAbort));
   }
 
-  // 'urgent' events: one wait for out-of-band data while anyone listens;
-  // after an event, the next wait starts when a read completes, so urgent
-  // data that is still waiting does not fire in a loop. The addon calls
+  // 'urgent' events: a watch for out-of-band data while anyone listens.
+  // The addon takes each urgent byte as it arrives (TCP keeps one: the
+  // peer's next would push it into the stream) and 'urgent' carries it; it
+  // is also kept for recv({ oob: true }). With SO_OOBINLINE, 'urgent' comes
+  // with no byte: it waits in the stream, at the mark. The addon calls
   // `onurgent` on the native object and keeps neither it nor this socket
   // alive: a socket nobody references is collected whatever its listeners.
   #watchUrgent(): void {
-    this.#urgentRearm = false;
     const native = this.#native;
     if (native === null || this.#urgentWaiting || this.#state !== 'connected' || this.type !== 'stream') return;
     if (this.listenerCount('urgent') === 0) return;
-    native.onurgent ??= (error?: Error) => {
-      this.#urgentWaiting = false;
-      if (error !== undefined) return;  // the wait itself failed: the stream's reads report it
-      this.#urgentRearm = true;
-      this.emit('urgent');
-    };
+    native.onurgent ??= (code: number) => this.#urgent(code);
     this.#urgentWaiting = true;
     native.waitUrgent();
   }
 
+  #urgent(code: number): void {
+    if (code === URGENT_ENDED) {
+      // The stream ended, or the watch failed: the stream's reads report why.
+      this.#urgentWaiting = false;
+      return;
+    }
+    if (code === URGENT_INLINE) {
+      this.emit('urgent');
+      return;
+    }
+    if (this.#urgentBytes.length >= URGENT_KEPT) this.#urgentBytes.shift();
+    this.#urgentBytes.push(code);
+    this.emit('urgent', Buffer.of(code));
+  }
+
   #unwatchUrgent(): void {
-    this.#urgentRearm = false;
     if (!this.#urgentWaiting || this.#native === null) return;
     this.#urgentWaiting = false;
     this.#native.cancelUrgent();

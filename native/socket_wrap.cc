@@ -436,14 +436,17 @@ Napi::Value SocketWrap::RecvFrom(const Napi::CallbackInfo& info) {
   return Start(info, request, "recvfrom", cancel_id);
 }
 
-// waitUrgent(): starts waiting for urgent (out-of-band) data; this object's
-// `onurgent(error?)` is called when some is waiting (or the wait failed).
-// False when a wait is already on. cancelUrgent() ends it without a call.
+// waitUrgent(): watches for urgent (out-of-band) data; this object's
+// `onurgent(code, error)` is called with code >= 0 for each urgent byte
+// taken out of band, -1 when urgent data waits inline (SO_OOBINLINE), and
+// -2 (with the error, if it failed) when the watch ended by itself. False
+// when a watch is already on. cancelUrgent() ends it without a call.
 Napi::Value SocketWrap::WaitUrgent(const Napi::CallbackInfo& info) {
   sys::Socket* socket = Open();
   if (urgent_ != nullptr) return Napi::Boolean::New(info.Env(), false);
   sys::Op* op = sys::op_new(sys::OpKind::UrgentWait);
   if (op == nullptr) throw SocketError(info.Env(), sys::Error{sys::error_out_of_memory(), "urgent"});
+  op->repeat = true;
   op->done = &SocketWrap::OnUrgent;
   op->context = this;
   urgent_ = op;
@@ -458,7 +461,7 @@ Napi::Value SocketWrap::CancelUrgent(const Napi::CallbackInfo& info) {
 
 void SocketWrap::OnUrgent(sys::Op* op) noexcept {
   auto* self = static_cast<SocketWrap*>(op->context);
-  self->urgent_ = nullptr;
+  if (!op->more) self->urgent_ = nullptr;
   if (op->teardown || op->aborted) return;
   napi_env env = self->Env();
   Scope scope(env);
@@ -472,21 +475,40 @@ void SocketWrap::OnUrgent(sys::Op* op) noexcept {
     SurfaceCallbackError(env);  // a throwing getter
     return;
   }
-  napi_value error = nullptr;
+  napi_value argv[2] = {nullptr, nullptr};
+  if (op->more && op->transferred == 0) {
+    if (napi_create_int32(env, -1, &argv[0]) != napi_ok) return;
+    CallBack(env, object, callback, 1, argv);
+    return;
+  }
+  if (op->more) {
+    for (size_t i = 0; i < op->transferred; i++) {
+      if (napi_create_int32(env, static_cast<unsigned char>(op->received[i]), &argv[0]) != napi_ok ||
+          !CallBack(env, object, callback, 1, argv)) {
+        return;
+      }
+    }
+    return;
+  }
+  if (napi_create_int32(env, -2, &argv[0]) != napi_ok) return;
   if (op->error) {
     try {
-      error = SocketError(Napi::Env(env), op->error).Value();
+      argv[1] = SocketError(Napi::Env(env), op->error).Value();
     } catch (...) {
       return;
     }
+  } else if (napi_get_undefined(env, &argv[1]) != napi_ok) {
+    return;
   }
-  CallBack(env, object, callback, error != nullptr ? 1 : 0, &error);
+  CallBack(env, object, callback, 2, argv);
 }
 
 // startReading(onData, onEnd, size): a continuous recv / WSARecv. Each chunk
 // goes to onData(chunk) straight from the completion, with no Promise; the
-// read ends with onEnd() at EOF or onEnd(error), or silently on stopReading
-// or close.
+// read ends with onEnd(undefined, false) at EOF, onEnd(error, false) on a
+// failure, and onEnd(undefined, true) once a stopReading or close took
+// effect (on Windows that is after the cancel completed, and chunks read
+// before it still reach onData).
 Napi::Value SocketWrap::StartReading(const Napi::CallbackInfo& info) {
   sys::Socket* socket = Open();
   if (!info[0].IsFunction() || !info[1].IsFunction()) {
@@ -554,7 +576,7 @@ void SocketWrap::EndReading(sys::Op* op) noexcept {
     Scope scope(env);
     napi_value receiver = nullptr;
     napi_value callback = nullptr;
-    const bool report = scope.ok && !op->aborted && !on_end_.IsEmpty() &&
+    const bool report = scope.ok && !on_end_.IsEmpty() &&
                         napi_get_reference_value(env, *this, &receiver) == napi_ok &&
                         napi_get_reference_value(env, on_end_, &callback) == napi_ok;
     // Released before onEnd runs, so that onEnd may start reading again.
@@ -565,16 +587,17 @@ void SocketWrap::EndReading(sys::Op* op) noexcept {
       // Only an invalid reference makes Reset throw; there is nothing to free then.
     }
     if (report) {
-      napi_value error = nullptr;
-      bool made = true;
-      if (op->error) {
+      napi_value argv[2] = {nullptr, nullptr};
+      bool made = napi_get_undefined(env, &argv[0]) == napi_ok &&
+                  napi_get_boolean(env, op->aborted, &argv[1]) == napi_ok;
+      if (made && op->error && !op->aborted) {
         try {
-          error = SocketError(Napi::Env(env), op->error).Value();
+          argv[0] = SocketError(Napi::Env(env), op->error).Value();
         } catch (...) {
           made = false;
         }
       }
-      if (made) CallBack(env, receiver, callback, error != nullptr ? 1 : 0, &error);
+      if (made) CallBack(env, receiver, callback, 2, argv);
     }
   }
   Release();  // may let this object be collected later

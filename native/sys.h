@@ -154,7 +154,10 @@ Error socket_set_option(Socket* socket, int level, int name,
 Error socket_get_option(Socket* socket, int level, int name,
                         void* value, size_t* length);
 Error socket_bytes_available(Socket* socket, uint64_t* out);         // FIONREAD
-Error socket_at_mark(Socket* socket, bool* out);                     // SIOCATMARK
+// SIOCATMARK in the BSD sense on every backend: true when the next byte the
+// stream gives is the one right after the urgent mark (Winsock's own answer
+// means "no urgent data waits" for a socket without SO_OOBINLINE).
+Error socket_at_mark(Socket* socket, bool* out);
 // SO_KEEPALIVE plus the idle time, interval and probe count (values < 0 are
 // left as they are): TCP_KEEP* on POSIX, SIO_KEEPALIVE_VALS on Windows.
 Error socket_set_keepalive(Socket* socket, bool enable, int idle_ms,
@@ -169,9 +172,14 @@ enum class OpKind : uint8_t {
   Recv,        // recv / WSARecv
   SendTo,      // sendto / WSASendTo
   RecvFrom,    // recvmsg / WSARecvFrom
-  UrgentWait,  // completes when urgent (out-of-band) data is waiting; unlike
-               // the others it never keeps the event loop alive (an 'urgent'
-               // listener must not keep a dropped socket or the process alive)
+  // Watches for urgent (out-of-band) data, continuously (Op::repeat): each
+  // urgent byte is taken out of band as it arrives, before the peer's next
+  // one can displace it, and done() runs with `more` set and the byte(s) in
+  // received/transferred; transferred 0 means urgent data waits inline in
+  // the stream (SO_OOBINLINE). It ends on an error, a cancel or a close.
+  // Unlike the others it never keeps the event loop alive: an 'urgent'
+  // listener keeps neither a dropped socket nor the process alive.
+  UrgentWait,
 };
 
 struct Op {

@@ -253,7 +253,7 @@ Step perform(Socket* socket, PosixOp* op) {
     case OpKind::SendTo: return do_send(socket, op);
     case OpKind::Recv: return do_recv(socket, op);
     case OpKind::RecvFrom: return do_recv_from(socket, op);
-    case OpKind::UrgentWait: return Step::Again;  // only UV_PRIORITIZED ends it
+    case OpKind::UrgentWait: return Step::Again;  // UV_PRIORITIZED drives it (watch_urgent)
   }
   return Step::Again;
 }
@@ -289,6 +289,72 @@ OpQueue& queue_of(Socket* socket, OpKind kind) {
   }
 }
 
+// One chunk of the urgent watch: the byte taken out of band, or none when
+// urgent data waits inline. Returns false when the watch must end now.
+bool deliver_urgent(Socket* socket, PosixOp* op, char* byte, size_t count) {
+  op->more = true;
+  op->in_done = true;
+  op->received = byte;
+  op->transferred = count;
+  op->done(op);
+  op->in_done = false;
+  op->more = false;
+  op->received = nullptr;
+  op->transferred = 0;
+  if (op->cancel_requested) {
+    op->aborted = true;
+    return false;
+  }
+  return !socket->closed;
+}
+
+// UV_PRIORITIZED: urgent data is there. Each urgent byte is taken at once
+// (recv(MSG_OOB)): TCP keeps one urgent byte, and the peer's next one would
+// push this one into the stream. EINVAL with SO_OOBINLINE: the byte is in
+// the stream, said once until a read moves on; EAGAIN: its byte is still on
+// the way. Another error ends the watch.
+void watch_urgent(Socket* socket, PosixOp* op) {
+  bool ends = false;
+  for (int round = 0; round < kPerEvent && !ends; round++) {
+    char byte = 0;
+    ssize_t got = recv(socket->fd, &byte, 1, MSG_OOB);
+    if (got == 1) {
+      ends = !deliver_urgent(socket, op, &byte, 1);
+      continue;
+    }
+    if (got == 0) {
+      ends = true;  // the stream ended: no urgent data can come any more
+      break;
+    }
+    if (would_block(errno)) return;
+    if (errno == EINVAL) {
+      int inline_oob = 0;
+      socklen_t length = sizeof(inline_oob);
+      getsockopt(socket->fd, SOL_SOCKET, SO_OOBINLINE, &inline_oob, &length);
+      if (inline_oob && !socket->urgent_inline) {
+        socket->urgent_inline = true;
+        ends = !deliver_urgent(socket, op, nullptr, 0);
+      }
+      if (!ends) return;  // without SO_OOBINLINE: its byte was read already
+      break;
+    }
+    op->error = Error{errno, "recv"};
+    ends = true;
+  }
+  if (!ends) return;  // the budget: the level-triggered poll calls again
+  if (!socket->urgent.empty() && socket->urgent.front() == op) socket->urgent.pop_front();
+  finish(socket, op);
+}
+
+// Urgent bytes go before any stream read while the watch is on: a read
+// that crosses the mark skips the urgent byte, and Linux then forgets it
+// (tcp_recvmsg clears urg_data), so it must be taken out of band first.
+void urgent_first(Socket* socket) {
+  if (socket->type == SOCK_STREAM && !socket->urgent.empty() && !socket->urgent_inline) {
+    watch_urgent(socket, socket->urgent.front());
+  }
+}
+
 // A chunk of a continuous read: delivered with the op left armed at the
 // front of its queue. Returns false when the op must end now instead.
 bool deliver_chunk(Socket* socket, PosixOp* op) {
@@ -315,8 +381,15 @@ bool deliver_chunk(Socket* socket, PosixOp* op) {
 // most kPerEvent of them (a level-triggered poll calls again for the rest).
 void drain(Socket* socket, OpQueue& queue) {
   for (int round = 0; round < kPerEvent && !socket->closed && !queue.empty(); round++) {
+    if (&queue == &socket->reads) {
+      urgent_first(socket);  // may run JS, which may close the socket
+      if (socket->closed || queue.empty()) return;
+    }
     PosixOp* op = queue.front();
     if (perform(socket, op) == Step::Again) return;
+    // A read has moved the stream on: urgent data that waited inline may
+    // have been read, so the watch polls for the next again.
+    if (is_read(op)) socket->urgent_inline = false;
     if (is_read(op) && op->transferred == op->length && op->length >= kBacklogHint) {
       socket->reads_wait = false;
     }
@@ -361,7 +434,7 @@ void update_poll(Socket* socket, bool shrink) {
   int wanted = 0;
   if (!socket->reads.empty()) wanted |= UV_READABLE;
   if (!socket->writes.empty()) wanted |= UV_WRITABLE;
-  if (!socket->urgent.empty()) wanted |= UV_PRIORITIZED;
+  if (!socket->urgent.empty() && !socket->urgent_inline) wanted |= UV_PRIORITIZED;
   if (!shrink) wanted |= socket->polled_events;
   if (wanted != socket->polled_events) {
     if (wanted == 0) {
@@ -431,15 +504,12 @@ void on_poll(uv_poll_t* handle, int status, int events) {
   }
   loop->hooks.enter(loop->hooks.context);
   socket->dispatching++;
+  // Urgent data first: a read of the stream past its mark would lose it.
+  if ((events & UV_PRIORITIZED) && !socket->closed && !socket->urgent.empty()) {
+    watch_urgent(socket, socket->urgent.front());
+  }
   if (events & (UV_READABLE | UV_DISCONNECT)) drain(socket, socket->reads);
   if (events & UV_WRITABLE) drain(socket, socket->writes);
-  if (events & UV_PRIORITIZED) {
-    while (!socket->closed && !socket->urgent.empty()) {
-      PosixOp* op = socket->urgent.front();
-      socket->urgent.pop_front();
-      finish(socket, op);
-    }
-  }
   if (error_event && !socket->closed) fail_on_socket_error(socket);
   socket->dispatching--;
   update_poll(socket, false);
@@ -478,6 +548,18 @@ void op_submit(Socket* socket, Op* base) {
     return;
   }
   socket->dispatching++;
+  if (is_read(op) && socket->reads.empty()) {
+    // A read that may be tried now: urgent bytes first (see urgent_first).
+    // JS may run there and close the socket before this op is queued.
+    urgent_first(socket);
+    if (socket->closed) {
+      op->aborted = true;
+      finish(socket, op);
+      socket->dispatching--;
+      socket_release(socket);
+      return;
+    }
+  }
   if (op->kind == OpKind::Recv && (op->flags & MSG_OOB)) {
     // Urgent data is read now or never: it does not wait behind the queue
     // of ordinary reads, and "nothing urgent" is the stack's own answer

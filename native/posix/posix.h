@@ -78,6 +78,10 @@ struct Socket {
   // How many frames of this socket's completion loop are on the stack: the
   // struct outlives them even if done() closes the socket.
   int dispatching = 0;
+  // Urgent data waits inline (SO_OOBINLINE) and the watch has said so:
+  // UV_PRIORITIZED stays asserted until a read takes the byte, so it is not
+  // polled for until then (level-triggered polling would spin).
+  bool urgent_inline = false;
   // Operations completed inline (from op_submit) since the loop last
   // polled this socket: past a bound the next one waits for the loop, so a
   // chain of promise reactions cannot keep timers and other sockets waiting.

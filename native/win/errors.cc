@@ -5,6 +5,11 @@
 
 #include "win.h"
 
+// Not in mingw-w64's winerror.h (the Windows SDK has it).
+#ifndef ERROR_ELEVATION_REQUIRED
+#define ERROR_ELEVATION_REQUIRED 740
+#endif
+
 namespace sys {
 
 namespace {
@@ -16,10 +21,12 @@ struct Name {
 };
 
 // Every code of winerror.h's Windows Sockets range (WSABASEERR + 4 ... 112,
-// 11001 ... 11031; the name-resolution ones as libuv's getaddrinfo names
-// them), then the Win32 codes overlapped socket calls report.
+// 11001 ... 11031), then Win32 codes. A code libuv's uv_translate_sys_error
+// knows has the name it gives, which is the name Node gives on Windows
+// (WSAESHUTDOWN is EPIPE, WSAEINTR ECANCELED, ERROR_BROKEN_PIPE EOF); one it
+// does not know (Node: UNKNOWN) keeps an errno-style name of its own here.
 #define WINSOCK_WSA_ERRORS(X)                                    \
-  X(WSAEINTR, "EINTR")                                           \
+  X(WSAEINTR, "ECANCELED")                                       \
   X(WSAEBADF, "EBADF")                                           \
   X(WSAEACCES, "EACCES")                                         \
   X(WSAEFAULT, "EFAULT")                                         \
@@ -36,7 +43,7 @@ struct Name {
   X(WSAEPROTONOSUPPORT, "EPROTONOSUPPORT")                       \
   X(WSAESOCKTNOSUPPORT, "ESOCKTNOSUPPORT")                       \
   X(WSAEOPNOTSUPP, "EOPNOTSUPP")                                 \
-  X(WSAEPFNOSUPPORT, "EPFNOSUPPORT")                             \
+  X(WSAEPFNOSUPPORT, "EINVAL")                                   \
   X(WSAEAFNOSUPPORT, "EAFNOSUPPORT")                             \
   X(WSAEADDRINUSE, "EADDRINUSE")                                 \
   X(WSAEADDRNOTAVAIL, "EADDRNOTAVAIL")                           \
@@ -48,7 +55,7 @@ struct Name {
   X(WSAENOBUFS, "ENOBUFS")                                       \
   X(WSAEISCONN, "EISCONN")                                       \
   X(WSAENOTCONN, "ENOTCONN")                                     \
-  X(WSAESHUTDOWN, "ESHUTDOWN")                                   \
+  X(WSAESHUTDOWN, "EPIPE")                                       \
   X(WSAETOOMANYREFS, "ETOOMANYREFS")                             \
   X(WSAETIMEDOUT, "ETIMEDOUT")                                   \
   X(WSAECONNREFUSED, "ECONNREFUSED")                             \
@@ -77,10 +84,10 @@ struct Name {
   X(WSA_E_NO_MORE, nullptr)                                      \
   X(WSA_E_CANCELLED, "ECANCELED")                                \
   X(WSAEREFUSED, nullptr)                                        \
-  X(WSAHOST_NOT_FOUND, "EAI_NONAME")                              \
+  X(WSAHOST_NOT_FOUND, "ENOENT")                                 \
   X(WSATRY_AGAIN, "EAI_AGAIN")                                   \
   X(WSANO_RECOVERY, "EAI_FAIL")                                  \
-  X(WSANO_DATA, "EAI_NODATA")                                       \
+  X(WSANO_DATA, "ENOENT")                                        \
   X(WSA_QOS_RECEIVERS, nullptr)                                  \
   X(WSA_QOS_SENDERS, nullptr)                                    \
   X(WSA_QOS_NO_SENDERS, nullptr)                                 \
@@ -108,37 +115,94 @@ struct Name {
   X(WSA_QOS_ESDMODEOBJ, nullptr)                                 \
   X(WSA_QOS_ESHAPERATEOBJ, nullptr)                              \
   X(WSA_QOS_RESERVED_PETYPE, nullptr)                            \
-  /* Win32 codes from overlapped completions and from the port. */ \
-  X(ERROR_INVALID_HANDLE, "EBADF")                               \
-  X(ERROR_NOT_ENOUGH_MEMORY, "ENOMEM")                           \
-  X(ERROR_OUTOFMEMORY, "ENOMEM")                                 \
-  X(ERROR_NETNAME_DELETED, "ECONNRESET")                         \
-  X(ERROR_INVALID_PARAMETER, "EINVAL")                           \
-  X(ERROR_BROKEN_PIPE, "EPIPE")                                  \
-  X(ERROR_SEM_TIMEOUT, "ETIMEDOUT")                              \
-  X(ERROR_BUSY, "EBUSY")                                         \
-  X(ERROR_NO_DATA, "EPIPE")                                      \
-  X(ERROR_MORE_DATA, "EMSGSIZE")                                 \
-  X(ERROR_OPERATION_ABORTED, "ECANCELED")                        \
-  X(ERROR_IO_INCOMPLETE, "EAGAIN")                               \
-  X(ERROR_INVALID_NETNAME, "EADDRNOTAVAIL")                      \
-  X(ERROR_CONNECTION_REFUSED, "ECONNREFUSED")                    \
-  X(ERROR_GRACEFUL_DISCONNECT, "EPIPE")                          \
-  X(ERROR_ADDRESS_ALREADY_ASSOCIATED, "EADDRINUSE")              \
-  X(ERROR_NETWORK_UNREACHABLE, "ENETUNREACH")                    \
-  X(ERROR_HOST_UNREACHABLE, "EHOSTUNREACH")                      \
-  X(ERROR_PROTOCOL_UNREACHABLE, "ENETUNREACH")                   \
-  X(ERROR_PORT_UNREACHABLE, "ECONNREFUSED")                      \
-  X(ERROR_REQUEST_ABORTED, "ECANCELED")                          \
-  X(ERROR_CONNECTION_ABORTED, "ECONNABORTED")                    \
-  X(ERROR_CONNECTION_INVALID, "ENOTCONN")                        \
-  X(ERROR_CONNECTION_ACTIVE, "EISCONN")                          \
-  X(ERROR_NETWORK_BUSY, "ENETDOWN")                              \
-  X(ERROR_UNEXP_NET_ERR, "ECONNABORTED")                         \
-  X(ERROR_TIMEOUT, "ETIMEDOUT")                                  \
-  X(ERROR_ACCESS_DENIED, "EACCES")                               \
-  X(ERROR_NOT_SUPPORTED, "ENOTSUP")                              \
-  X(ERROR_TOO_MANY_OPEN_FILES, "EMFILE")
+  /* Win32 codes, named as libuv's uv_translate_sys_error (so Node) names  \
+     them, then those it has no name for that socket calls report. */   \
+  X(ERROR_ELEVATION_REQUIRED, "EACCES")                        \
+  X(ERROR_CANT_ACCESS_FILE, "EACCES")                          \
+  X(ERROR_ADDRESS_ALREADY_ASSOCIATED, "EADDRINUSE")            \
+  X(ERROR_NO_DATA, "EAGAIN")                                   \
+  X(ERROR_INVALID_FLAGS, "EBADF")                              \
+  X(ERROR_INVALID_HANDLE, "EBADF")                             \
+  X(ERROR_LOCK_VIOLATION, "EBUSY")                             \
+  X(ERROR_PIPE_BUSY, "EBUSY")                                  \
+  X(ERROR_SHARING_VIOLATION, "EBUSY")                          \
+  X(ERROR_OPERATION_ABORTED, "ECANCELED")                      \
+  X(ERROR_NO_UNICODE_TRANSLATION, "ECHARSET")                  \
+  X(ERROR_CONNECTION_ABORTED, "ECONNABORTED")                  \
+  X(ERROR_CONNECTION_REFUSED, "ECONNREFUSED")                  \
+  X(ERROR_NETNAME_DELETED, "ECONNRESET")                       \
+  X(ERROR_ALREADY_EXISTS, "EEXIST")                            \
+  X(ERROR_FILE_EXISTS, "EEXIST")                               \
+  X(ERROR_NOACCESS, "EFAULT")                                  \
+  X(ERROR_HOST_UNREACHABLE, "EHOSTUNREACH")                    \
+  X(ERROR_INSUFFICIENT_BUFFER, "EINVAL")                       \
+  X(ERROR_INVALID_DATA, "EINVAL")                              \
+  X(ERROR_INVALID_PARAMETER, "EINVAL")                         \
+  X(ERROR_SYMLINK_NOT_SUPPORTED, "EINVAL")                     \
+  X(ERROR_BEGINNING_OF_MEDIA, "EIO")                           \
+  X(ERROR_BUS_RESET, "EIO")                                    \
+  X(ERROR_CRC, "EIO")                                          \
+  X(ERROR_DEVICE_DOOR_OPEN, "EIO")                             \
+  X(ERROR_DEVICE_REQUIRES_CLEANING, "EIO")                     \
+  X(ERROR_DISK_CORRUPT, "EIO")                                 \
+  X(ERROR_EOM_OVERFLOW, "EIO")                                 \
+  X(ERROR_FILEMARK_DETECTED, "EIO")                            \
+  X(ERROR_GEN_FAILURE, "EIO")                                  \
+  X(ERROR_INVALID_BLOCK_LENGTH, "EIO")                         \
+  X(ERROR_IO_DEVICE, "EIO")                                    \
+  X(ERROR_NO_DATA_DETECTED, "EIO")                             \
+  X(ERROR_NO_SIGNAL_SENT, "EIO")                               \
+  X(ERROR_OPEN_FAILED, "EIO")                                  \
+  X(ERROR_SETMARK_DETECTED, "EIO")                             \
+  X(ERROR_SIGNAL_REFUSED, "EIO")                               \
+  X(ERROR_CANT_RESOLVE_FILENAME, "ELOOP")                      \
+  X(ERROR_TOO_MANY_OPEN_FILES, "EMFILE")                       \
+  X(ERROR_BUFFER_OVERFLOW, "ENAMETOOLONG")                     \
+  X(ERROR_FILENAME_EXCED_RANGE, "ENAMETOOLONG")                \
+  X(ERROR_NETWORK_UNREACHABLE, "ENETUNREACH")                  \
+  X(ERROR_BAD_PATHNAME, "ENOENT")                              \
+  X(ERROR_DIRECTORY, "ENOENT")                                 \
+  X(ERROR_ENVVAR_NOT_FOUND, "ENOENT")                          \
+  X(ERROR_FILE_NOT_FOUND, "ENOENT")                            \
+  X(ERROR_INVALID_NAME, "ENOENT")                              \
+  X(ERROR_INVALID_DRIVE, "ENOENT")                             \
+  X(ERROR_INVALID_REPARSE_DATA, "ENOENT")                      \
+  X(ERROR_MOD_NOT_FOUND, "ENOENT")                             \
+  X(ERROR_PATH_NOT_FOUND, "ENOENT")                            \
+  X(ERROR_NOT_ENOUGH_MEMORY, "ENOMEM")                         \
+  X(ERROR_OUTOFMEMORY, "ENOMEM")                               \
+  X(ERROR_CANNOT_MAKE, "ENOSPC")                               \
+  X(ERROR_DISK_FULL, "ENOSPC")                                 \
+  X(ERROR_EA_TABLE_FULL, "ENOSPC")                             \
+  X(ERROR_END_OF_MEDIA, "ENOSPC")                              \
+  X(ERROR_HANDLE_DISK_FULL, "ENOSPC")                          \
+  X(ERROR_NOT_CONNECTED, "ENOTCONN")                           \
+  X(ERROR_DIR_NOT_EMPTY, "ENOTEMPTY")                          \
+  X(ERROR_NOT_SUPPORTED, "ENOTSUP")                            \
+  X(ERROR_BROKEN_PIPE, "EOF")                                  \
+  X(ERROR_ACCESS_DENIED, "EPERM")                              \
+  X(ERROR_PRIVILEGE_NOT_HELD, "EPERM")                         \
+  X(ERROR_BAD_PIPE, "EPIPE")                                   \
+  X(ERROR_PIPE_NOT_CONNECTED, "EPIPE")                         \
+  X(ERROR_WRITE_PROTECT, "EROFS")                              \
+  X(ERROR_SEM_TIMEOUT, "ETIMEDOUT")                            \
+  X(ERROR_NOT_SAME_DEVICE, "EXDEV")                            \
+  X(ERROR_INVALID_FUNCTION, "EISDIR")                          \
+  X(ERROR_META_EXPANSION_TOO_LONG, "E2BIG")                    \
+  X(ERROR_BAD_EXE_FORMAT, "EFTYPE")                            \
+  X(ERROR_BUSY, "EBUSY")                                       \
+  X(ERROR_MORE_DATA, "EMSGSIZE")                               \
+  X(ERROR_IO_INCOMPLETE, "EAGAIN")                             \
+  X(ERROR_INVALID_NETNAME, "EADDRNOTAVAIL")                    \
+  X(ERROR_GRACEFUL_DISCONNECT, "EPIPE")                        \
+  X(ERROR_PROTOCOL_UNREACHABLE, "ENETUNREACH")                 \
+  X(ERROR_PORT_UNREACHABLE, "ECONNREFUSED")                    \
+  X(ERROR_REQUEST_ABORTED, "ECANCELED")                        \
+  X(ERROR_CONNECTION_INVALID, "ENOTCONN")                      \
+  X(ERROR_CONNECTION_ACTIVE, "EISCONN")                        \
+  X(ERROR_NETWORK_BUSY, "ENETDOWN")                            \
+  X(ERROR_UNEXP_NET_ERR, "ECONNABORTED")                       \
+  X(ERROR_TIMEOUT, "ETIMEDOUT")
 
 #define WINSOCK_NAME_ENTRY(code, portable) {code, #code, portable},
 const Name kNames[] = {WINSOCK_WSA_ERRORS(WINSOCK_NAME_ENTRY)};

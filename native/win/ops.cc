@@ -93,13 +93,42 @@ void unlist(WinOp* op) {
   if (op->kind != OpKind::UrgentWait) loop_track_op(socket->loop, -1);
 }
 
-// The end of an operation that was submitted: exactly one done().
+void start_next_read(Socket* socket);
+
+void unqueue_read(WinOp* op) {
+  Socket* socket = op->socket;
+  WinOp* previous = nullptr;
+  for (WinOp* at = socket->reads_head; at != nullptr; previous = at, at = at->read_next) {
+    if (at != op) continue;
+    (previous == nullptr ? socket->reads_head : previous->read_next) = at->read_next;
+    if (socket->reads_tail == at) socket->reads_tail = previous;
+    break;
+  }
+  op->read_next = nullptr;
+  op->queued_read = false;
+}
+
+// The end of an operation that was submitted: exactly one done(). The next
+// stream read in line starts after it, so results come in order.
 void complete(WinOp* op) {
+  Socket* socket = op->socket;
   unlist(op);
-  if (!op->teardown) loop_spend(op->socket);
-  if (!op->aborted && !op->teardown) op->socket->last_activity = monotonic_ns();
+  if (op->queued_read) unqueue_read(op);
+  const bool was_read = socket->stream_read == op;
+  if (was_read) socket->stream_read = nullptr;
+  if (socket->urgent_watch == op) socket->urgent_watch = nullptr;
+  if (!op->aborted && !op->teardown) socket->last_activity = monotonic_ns();
+  socket->refs++;  // release() may drop the op's reference, done() the last other one
   op->done(op);
   release(op);
+  if (was_read && !socket->closed) start_next_read(socket);
+  socket_unref(socket);
+}
+
+// Whether bytes a stream read gave move the read position past the mark.
+void note_read(WinOp* op, size_t bytes) {
+  Socket* socket = op->socket;
+  if (socket->has_mark && !(op->flags & MSG_PEEK)) socket->before_mark -= static_cast<int64_t>(bytes);
 }
 
 void complete_error(WinOp* op, int code, const char* syscall) {
@@ -147,7 +176,13 @@ VOID CALLBACK post_completion(PVOID context, BOOLEAN) {
 bool owed_packet(WinOp* op, int* code, DWORD* bytes) {
   Socket* socket = op->socket;
   *bytes = 0;
-  const bool owed = *code == WSA_IO_PENDING || (*code == 0 && !socket->skip_on_success);
+  // A receive that fails at once with WSAEMSGSIZE (a datagram longer than
+  // the buffer) ended with STATUS_BUFFER_OVERFLOW, a warning to the kernel,
+  // not an error: its packet is queued all the same (the double completion
+  // libuv's uv__wsarecv_workaround is about), so it is waited for.
+  const bool truncated = *code == WSAEMSGSIZE && !socket->skip_on_success &&
+                         (op->kind == OpKind::Recv || op->kind == OpKind::RecvFrom);
+  const bool owed = *code == WSA_IO_PENDING || (*code == 0 && !socket->skip_on_success) || truncated;
   if (owed && op->event != nullptr) {
     if (op->wait != nullptr) {
       UnregisterWait(op->wait);  // the previous round's, fired already
@@ -187,6 +222,7 @@ void after_call(WinOp* op, int code) {
   DWORD bytes = 0;
   if (owed_packet(op, &code, &bytes)) return;
   if (loop_over_budget(op->socket)) return defer(op, code, bytes);
+  loop_spend(op->socket);
   finish(op, code, bytes);
 }
 
@@ -340,18 +376,12 @@ bool wait_all(const WinOp* op) {
   return (op->flags & MSG_WAITALL) && !(op->flags & MSG_PEEK) && op->socket->type == SOCK_STREAM;
 }
 
-// Urgent data is read now or never, as on POSIX: from the byte the
-// UrgentWait already took, else with a non-blocking recv(MSG_OOB) whose
-// "nothing urgent" (WSAEWOULDBLOCK) is the stack's own answer.
+// Urgent data is read now or never, as on POSIX: a non-blocking
+// recv(MSG_OOB) whose "nothing urgent" (WSAEWOULDBLOCK) is the stack's own
+// answer. (With an 'urgent' listener the watch takes the bytes as they come
+// and lib/ keeps them for recv({ oob: true }).)
 void recv_urgent_now(WinOp* op) {
   Socket* socket = op->socket;
-  if (socket->has_urgent) {
-    op->buffer.assign(1, socket->urgent_byte);
-    op->transferred = op->length > 0 ? 1 : 0;
-    op->received = op->buffer.data();
-    if (!(op->flags & MSG_PEEK) && op->transferred > 0) socket->has_urgent = false;
-    return complete(op);
-  }
   const size_t want = std::min(op->length, kReadChunk);
   if (!grow_buffer(op, std::max<size_t>(1, want))) {
     return complete_error(op, ERROR_NOT_ENOUGH_MEMORY, "recv");
@@ -378,9 +408,15 @@ void recv_urgent_now(WinOp* op) {
 // exchange) pins little, and is posted with its buffer in one call.
 constexpr size_t kProbeAbove = 4096;
 
+// A peek is posted as it is: it takes nothing, so it pins nothing for long.
+// Every read probes while an urgent watch is on (Socket::urgent_watch).
 bool probes(const WinOp* op) {
-  return op->kind == OpKind::Recv && op->socket->type == SOCK_STREAM && !wait_all(op) &&
-         op->progress == 0 && op->length > kProbeAbove && op->probe_misses < 2;
+  if (op->kind != OpKind::Recv || op->socket->type != SOCK_STREAM || wait_all(op) ||
+      (op->flags & MSG_PEEK) || op->progress != 0) {
+    return false;
+  }
+  if (op->socket->urgent_watch != nullptr) return true;
+  return op->length > kProbeAbove && op->probe_misses < 2;
 }
 
 void start_probe(WinOp* op) {
@@ -395,10 +431,12 @@ void start_probe(WinOp* op) {
 }
 
 void start_recv(WinOp* op);
+void urgent_before_read(WinOp* op);
 
 // The probe said bytes (or the end, or an error) are there: read them now.
 void read_after_probe(WinOp* op) {
   Socket* socket = op->socket;
+  urgent_before_read(op);
   if (op->cancel_requested) {
     op->aborted = true;
     return complete(op);
@@ -411,7 +449,9 @@ void read_after_probe(WinOp* op) {
   if (ioctlsocket(socket->handle, FIONBIO, &on) != 0) {
     return complete_error(op, WSAGetLastError(), "ioctlsocket");
   }
-  int got = ::recv(socket->handle, op->buffer.data(), static_cast<int>(want), op->flags);
+  // No MSG_WAITALL on a non-blocking call (WSAEOPNOTSUPP): probes are not
+  // made for such reads, and a flag is never passed on where it cannot be.
+  int got = ::recv(socket->handle, op->buffer.data(), static_cast<int>(want), op->flags & ~MSG_WAITALL);
   const int code = got < 0 ? WSAGetLastError() : 0;
   ioctlsocket(socket->handle, FIONBIO, &off);  // back to blocking for the sync calls
   if (code == WSAEWOULDBLOCK) {
@@ -424,6 +464,7 @@ void read_after_probe(WinOp* op) {
   if (code != 0) return complete_error(op, code, "recv");
   op->transferred = static_cast<size_t>(got);
   op->received = op->buffer.data();
+  note_read(op, op->transferred);
   complete(op);
 }
 
@@ -456,30 +497,114 @@ void start_recv(WinOp* op) {
   after_call(op, rc == 0 ? 0 : WSAGetLastError());
 }
 
-// Urgent data is signalled by an overlapped WSARecv(MSG_OOB) that completes
-// when some arrives. It consumes the byte, which the socket keeps for the
-// next recv with MSG_OOB.
+// The urgent watch (UrgentWait, continuous): an AFD poll for
+// AFD_POLL_RECEIVE_EXPEDITED, as select()'s exceptfds is, then each urgent
+// byte taken at once with a non-blocking recv(MSG_OOB) and handed to done()
+// as a chunk, then the next poll. Not a pending overlapped WSARecv(MSG_OOB):
+// that is right on Windows, but under Wine the normal stream stalls after it.
+void poll_urgent(WinOp* op);
+
+// Takes the urgent bytes waiting now and hands each to the watch's done().
+// False when the watch has ended (an error, the stream's end, a cancel or
+// a close from inside done()); *took says whether a byte came.
+bool take_urgent_bytes(WinOp* watch, bool* took) {
+  Socket* socket = watch->socket;
+  *took = false;
+  for (int round = 0; round < 16; round++) {
+    char byte = 0;
+    u_long on = 1, off = 0;
+    ioctlsocket(socket->handle, FIONBIO, &on);
+    const int got = ::recv(socket->handle, &byte, 1, MSG_OOB);
+    const int code = got < 0 ? WSAGetLastError() : 0;
+    u_long queued = 0;
+    if (got > 0) ioctlsocket(socket->handle, FIONREAD, &queued);
+    ioctlsocket(socket->handle, FIONBIO, &off);  // back to blocking for the sync calls
+    if (code == WSAEWOULDBLOCK || code == WSAEINVAL) break;  // nothing (more) urgent
+    if (code != 0) {
+      complete_error(watch, code, "recv");
+      return false;
+    }
+    if (got == 0) {
+      complete(watch);  // the stream ended: no urgent data can come
+      return false;
+    }
+    *took = true;
+    // The mark: what the stream holds now is what came before the byte.
+    socket->has_mark = true;
+    socket->before_mark = static_cast<int64_t>(queued);
+    watch->more = true;
+    watch->in_done = true;
+    watch->transferred = 1;
+    watch->received = &byte;
+    loop_spend(socket);
+    watch->done(watch);
+    watch->in_done = false;
+    watch->more = false;
+    watch->transferred = 0;
+    watch->received = nullptr;
+    if (watch->cancel_requested) break;
+  }
+  if (watch->cancel_requested) {
+    watch->aborted = true;
+    complete(watch);
+    return false;
+  }
+  return true;
+}
+
+void take_urgent(WinOp* op) {
+  bool took = false;
+  if (!take_urgent_bytes(op, &took)) return;
+  op->idle_round = !took;
+  poll_urgent(op);
+}
+
+// Before a stream read of `op`: the urgent bytes first. JS runs in there;
+// `op` is marked busy meanwhile, so that a close or cancel from JS leaves
+// it to the caller (which checks op->cancel_requested after).
+void urgent_before_read(WinOp* op) {
+  WinOp* watch = op->socket->urgent_watch;
+  if (watch == nullptr || watch == op) return;
+  op->in_done = true;
+  bool took = false;
+  take_urgent_bytes(watch, &took);
+  op->in_done = false;
+}
+
+void poll_urgent(WinOp* op) {
+  Socket* socket = op->socket;
+  OVERLAPPED* overlapped = begin_io(op);
+  DWORD failure = 0;
+  const LONG status = afd_poll(socket->handle, kAfdPollReceiveExpedited | kAfdPollLocalClose,
+                               op->event, overlapped, &op->poll, &failure);
+  if (status != kStatusSuccess && status != kStatusPending) {
+    no_packet(op);
+    return complete_error(op, static_cast<int>(failure), "IOCTL_AFD_POLL");
+  }
+  int code = status == kStatusPending ? WSA_IO_PENDING : 0;
+  DWORD bytes = 0;
+  if (owed_packet(op, &code, &bytes)) return;
+  // Answered at once. After a round that took nothing, through the port:
+  // a poll that keeps answering must not recurse.
+  if (op->idle_round || loop_over_budget(socket)) return defer(op, code, bytes);
+  loop_spend(socket);
+  finish(op, code, bytes);
+}
+
 void start_urgent_wait(WinOp* op) {
   Socket* socket = op->socket;
-  if (socket->has_urgent) return complete(op);
   // With SO_OOBINLINE the urgent byte stays in the stream and Winsock
-  // refuses MSG_OOB reads with WSAEINVAL (recv's documentation); Wine would
-  // leave the read pending instead. Either way there is nothing to wait
-  // for: fail at once, the same everywhere.
+  // refuses MSG_OOB reads with WSAEINVAL (recv's documentation), nor does it
+  // signal the byte: there is nothing to wait for. Fail at once.
   BOOL inline_oob = FALSE;
   int size = sizeof(inline_oob);
   if (getsockopt(socket->handle, SOL_SOCKET, SO_OOBINLINE, reinterpret_cast<char*>(&inline_oob),
                  &size) == 0 && (inline_oob & 0xff) != 0) {
     return complete_error(op, WSAEINVAL, "WSARecv");
   }
-  if (!grow_buffer(op, 1)) return complete_error(op, ERROR_NOT_ENOUGH_MEMORY, "WSARecv");
-  op->wsabuf.buf = op->buffer.data();
-  op->wsabuf.len = 1;
-  op->io_flags = MSG_OOB;
-  DWORD received = 0;
-  OVERLAPPED* overlapped = begin_io(op);
-  int rc = WSARecv(socket->handle, &op->wsabuf, 1, &received, &op->io_flags, overlapped, nullptr);
-  after_call(op, rc == 0 ? 0 : WSAGetLastError());
+  op->idle_round = false;
+  socket->urgent_watch = op;
+  poll_urgent(op);
 }
 
 void start(WinOp* op) {
@@ -506,11 +631,49 @@ void start(WinOp* op) {
 
 // --- continuous reads (Op::repeat) -------------------------------------------
 
+void start_repeat(WinOp* op);
+
+// A read of the stream: one at a time, in the order they were made.
+bool is_stream_read(const WinOp* op) {
+  return op->kind == OpKind::Recv && !(op->flags & MSG_OOB) && op->socket->type == SOCK_STREAM &&
+         (op->length > 0 || op->repeat);
+}
+
+// A continuous read starts from the loop, never inline: its chunks always
+// arrive in a callback of their own (start_repeat defers a result at once).
+void start_stream_read(WinOp* op) {
+  if (op->repeat) return start_repeat(op);
+  start_recv(op);
+}
+
+void start_next_read(Socket* socket) {
+  WinOp* op = socket->reads_head;
+  if (op == nullptr) return;
+  socket->reads_head = op->read_next;
+  if (socket->reads_head == nullptr) socket->reads_tail = nullptr;
+  op->read_next = nullptr;
+  op->queued_read = false;
+  socket->stream_read = op;
+  start_stream_read(op);
+}
+
 
 // One WSARecv of a continuous read into the op's buffer. True when it
 // finished at once, with its result in code/bytes.
 bool issue_repeat(WinOp* op, int* code, DWORD* bytes) {
   Socket* socket = op->socket;
+  if (socket->urgent_watch != nullptr && socket->type == SOCK_STREAM) {
+    // The zero-byte probe: urgent bytes are taken before the read (above).
+    op->probing = true;
+    op->wsabuf.buf = nullptr;
+    op->wsabuf.len = 0;
+    op->io_flags = 0;
+    DWORD received = 0;
+    OVERLAPPED* overlapped = begin_io(op);
+    int rc = WSARecv(socket->handle, &op->wsabuf, 1, &received, &op->io_flags, overlapped, nullptr);
+    *code = rc == 0 ? 0 : WSAGetLastError();
+    return !owed_packet(op, code, bytes);
+  }
   const size_t want = std::min(op->length, socket->type == SOCK_STREAM ? kReadChunk : kDatagramMax);
   if (!grow_buffer(op, std::max<size_t>(1, want))) {
     *code = ERROR_NOT_ENOUGH_MEMORY;
@@ -535,9 +698,42 @@ void start_repeat(WinOp* op) {
 
 // A result of a continuous read: a chunk (done() with `more`, the op stays
 // armed) or the end (EOF, an error, a cancel: done() without `more`).
+// A probe of a continuous read completed: urgent bytes first, then what
+// the stream has, read without waiting. False when the read must wait
+// again (nothing there after all), with code/bytes for the result else.
+bool read_after_repeat_probe(WinOp* op, int* code, DWORD* bytes) {
+  Socket* socket = op->socket;
+  op->probing = false;
+  if (*code != 0) return true;
+  urgent_before_read(op);
+  if (op->cancel_requested) {
+    *code = ERROR_OPERATION_ABORTED;
+    return true;
+  }
+  const size_t want = std::min(op->length, kReadChunk);
+  if (!grow_buffer(op, std::max<size_t>(1, want))) {
+    *code = ERROR_NOT_ENOUGH_MEMORY;
+    return true;
+  }
+  u_long on = 1, off = 0;
+  ioctlsocket(socket->handle, FIONBIO, &on);
+  const int got = ::recv(socket->handle, op->buffer.data(), static_cast<int>(want), 0);
+  const int failure = got < 0 ? WSAGetLastError() : 0;
+  ioctlsocket(socket->handle, FIONBIO, &off);  // back to blocking for the sync calls
+  if (failure == WSAEWOULDBLOCK) return false;
+  *code = failure;
+  *bytes = got > 0 ? static_cast<DWORD>(got) : 0;
+  return true;
+}
+
 void repeat_result(WinOp* op, int code, DWORD bytes) {
   const bool stream = op->socket->type == SOCK_STREAM;
   for (;;) {
+    if (op->probing && !read_after_repeat_probe(op, &code, &bytes)) {
+      if (!issue_repeat(op, &code, &bytes)) return;  // pending: the port tells
+      if (loop_over_budget(op->socket)) return defer(op, code, bytes);
+      continue;
+    }
     // An error, or a stream's EOF; an empty datagram is a datagram.
     if (code != 0 || (bytes == 0 && stream)) {
       if (code != 0) {
@@ -555,6 +751,7 @@ void repeat_result(WinOp* op, int code, DWORD bytes) {
     op->transferred = bytes;
     op->received = op->buffer.data();
     socket->last_activity = monotonic_ns();
+    if (stream) note_read(op, bytes);
     loop_spend(socket);
     op->done(op);
     op->in_done = false;
@@ -573,11 +770,20 @@ void repeat_result(WinOp* op, int code, DWORD bytes) {
 
 // --- results -----------------------------------------------------------------
 
+// A failure of the one connection AcceptEx took, not of the listener: the
+// peer reset or gave up while it waited in the backlog. Windows reports
+// ERROR_NETNAME_DELETED (or WSAECONNRESET); Wine WSAENOTCONN. libuv's
+// uv__process_tcp_accept_req likewise queues the next accept for these.
+bool connection_failure(int code) {
+  return code == WSAECONNRESET || code == ERROR_NETNAME_DELETED || code == WSAENOTCONN ||
+         code == WSAECONNABORTED || code == ERROR_CONNECTION_ABORTED;
+}
+
 void finish_accept(WinOp* op, int code) {
   Socket* socket = op->socket;
-  if (code == WSAECONNRESET || code == ERROR_NETNAME_DELETED) {
-    // The peer gave up while waiting in the backlog: not the listener's
-    // failure, wait for the next connection (as libuv and the POSIX side do).
+  if (connection_failure(code)) {
+    // Not the listener's failure: wait for the next connection (as libuv
+    // and the POSIX side do).
     closesocket(op->accept_socket);
     op->accept_socket = INVALID_SOCKET;
     if (!op->cancel_requested) return start_accept(op);
@@ -694,26 +900,22 @@ void finish_recv(WinOp* op, int code, DWORD bytes) {
   // comes with the next recv. Likewise after a cancel: bytes are never lost.
   op->transferred = op->progress;
   op->received = op->buffer.data();
+  if (!datagram) note_read(op, op->transferred);
   complete(op);
 }
 
-void finish_urgent_wait(WinOp* op, int code, DWORD bytes) {
-  if (code == 0 && bytes > 0) {
-    op->socket->has_urgent = true;
-    op->socket->urgent_byte = op->buffer[0];
-    return complete(op);
-  }
-  if (op->cancel_requested) {
+void finish_urgent_wait(WinOp* op, int code) {
+  if (op->cancel_requested || code == WSA_OPERATION_ABORTED || code == ERROR_OPERATION_ABORTED) {
     op->aborted = true;
     return complete(op);
   }
-  if (code == 0) {
-    // The stream ended: no urgent data can come any more. The op stays
-    // pending with no I/O (nothing is owed) until it is cancelled or the
-    // socket closes, as a POSIX urgent poll on a finished stream would.
-    return;
+  if (code != 0) return complete_error(op, code, "IOCTL_AFD_POLL");
+  const ULONG events = op->poll.handle_count > 0 ? op->poll.handles[0].events : 0;
+  if (events & kAfdPollLocalClose) {
+    op->aborted = true;
+    return complete(op);
   }
-  complete_error(op, code, "WSARecv");
+  take_urgent(op);
 }
 
 void finish(WinOp* op, int code, DWORD bytes) {
@@ -726,7 +928,7 @@ void finish(WinOp* op, int code, DWORD bytes) {
       if (op->repeat) return repeat_result(op, code, bytes);
       return finish_recv(op, code, bytes);
     case OpKind::RecvFrom: return finish_recv(op, code, bytes);
-    case OpKind::UrgentWait: return finish_urgent_wait(op, code, bytes);
+    case OpKind::UrgentWait: return finish_urgent_wait(op, code);
   }
 }
 
@@ -755,9 +957,17 @@ void op_submit(Socket* socket, Op* base) {
       return complete_error(op, code, "CreateEventW");
     }
   }
-  // A continuous read starts from the loop, never inline: its chunks
-  // always arrive in a callback of their own.
-  if (op->kind == OpKind::Recv && op->repeat) return start_repeat(op);
+  if (is_stream_read(op)) {
+    if (socket->stream_read != nullptr) {
+      // Its turn comes when the reads before it have ended (complete()).
+      op->queued_read = true;
+      (socket->reads_tail == nullptr ? socket->reads_head : socket->reads_tail->read_next) = op;
+      socket->reads_tail = op;
+      return;
+    }
+    socket->stream_read = op;
+    return start_stream_read(op);
+  }
   start(op);
 }
 
@@ -769,37 +979,32 @@ void op_cancel(Socket* socket, Op* base) {
   }
   if (socket == nullptr || op == nullptr || !op->listed || op->socket != socket) return;
   op->cancel_requested = true;
+  if (op->kind == OpKind::UrgentWait) {
+    // The urgent watch has no result to lose (its bytes are handed out as
+    // they come), and lib/ stops it right before detach(), which must then
+    // find nothing pending: it ends now. Its packet only frees it.
+    if (!op->deferred && !(op->state.load() & WinOp::kArrived)) {
+      CancelIoEx(reinterpret_cast<HANDLE>(socket->handle), &op->io.overlapped);
+    }
+    op->aborted = true;
+    return complete(op);
+  }
   if (op->deferred) return;  // no I/O to cancel: its posted result is on the way
   if (op->state.load() & WinOp::kArrived) {
-    // Parked with no I/O (an UrgentWait on an ended stream): abort it now.
+    // No I/O under way (a read waiting its turn): abort it now.
     op->aborted = true;
     return complete(op);
   }
   // The packet comes either way: aborted (995) if the cancel took, or with
   // the result if the operation had finished first (ERROR_NOT_FOUND here).
   CancelIoEx(reinterpret_cast<HANDLE>(socket->handle), &op->io.overlapped);
-  if (op->kind == OpKind::UrgentWait) {
-    // Waiting for urgent data has no result to lose, and lib/ stops the
-    // wait right before detach(), which must then find nothing pending:
-    // end it now. Its packet only frees it (and keeps a byte it took).
-    op->aborted = true;
-    complete(op);
-  }
 }
 
 void op_packet(WinOp* op) {
   const uint32_t before = op->state.fetch_or(WinOp::kArrived);
   if (before & WinOp::kReleased) {
-    // Completed as aborted by socket_close already: this packet (995, or
-    // whatever Wine reports after a close) only frees the memory. An
-    // UrgentWait ended by op_cancel may still have taken the urgent byte
-    // just before: it is kept for the next recv with MSG_OOB.
-    Socket* socket = op->socket;
-    if (op->kind == OpKind::UrgentWait && !socket->closed && op->io.overlapped.Internal == 0 &&
-        op->io.overlapped.InternalHigh > 0) {
-      socket->has_urgent = true;
-      socket->urgent_byte = op->buffer[0];
-    }
+    // Completed as aborted by socket_close or op_cancel already: this packet
+    // (995, or whatever Wine reports after a close) only frees the memory.
     op_free(op);
     return;
   }
@@ -825,6 +1030,16 @@ void op_packet_discard(WinOp* op) {
 
 void socket_abort_all(Socket* socket, bool teardown) {
   socket->refs++;  // done() may drop the last other reference
+  // No read in line starts: every one is aborted below.
+  for (WinOp* at = socket->reads_head; at != nullptr;) {
+    WinOp* next = at->read_next;
+    at->read_next = nullptr;
+    at->queued_read = false;
+    at = next;
+  }
+  socket->reads_head = socket->reads_tail = nullptr;
+  socket->stream_read = nullptr;
+  socket->urgent_watch = nullptr;
   while (socket->pending != nullptr) {
     WinOp* op = socket->pending;
     unlist(op);

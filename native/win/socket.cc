@@ -77,7 +77,12 @@ Socket* socket_wrap(Loop* loop, SOCKET handle, int family, int type, int protoco
   // round trip through the port and the thread; and the kernel does not set
   // the handle's event on each completion (nobody waits on it).
   // https://learn.microsoft.com/windows/win32/api/winbase/nf-winbase-setfilecompletionnotificationmodes
-  if (!emulate && is_ifs_provider(handle)) {
+  // Stream sockets only: a datagram WSARecv that fails at once with
+  // WSAEMSGSIZE (a truncated datagram, STATUS_BUFFER_OVERFLOW: a warning,
+  // not an error, to the kernel) still queues a packet, and would complete
+  // twice. libuv keeps its uv__wsarecv_workaround for that (src/win/
+  // winsock.c); datagram results through the port are simply right.
+  if (!emulate && type == SOCK_STREAM && is_ifs_provider(handle)) {
     socket->skip_on_success =
         SetFileCompletionNotificationModes(reinterpret_cast<HANDLE>(handle),
                                            FILE_SKIP_COMPLETION_PORT_ON_SUCCESS |
@@ -260,12 +265,18 @@ Error socket_bytes_available(Socket* socket, uint64_t* out) {
 }
 
 Error socket_at_mark(Socket* socket, bool* out) {
-  // Reported as the stack answers it (Windows: TRUE when no urgent data is
-  // waiting to be read inline; Wine answers differently, see the Wine notes).
-  u_long mark = 0;
-  int rc = ioctlsocket(socket->handle, SIOCATMARK, &mark);
-  *out = rc == 0 && mark != 0;
-  return result(rc, "ioctlsocket");
+  // The BSD sense (sys.h). Winsock's SIOCATMARK answers TRUE when no urgent
+  // data waits to be read (ioctlsocket's documentation), which is not where
+  // the read position is. Once the urgent watch took a byte, its mark is
+  // known here: the stream bytes that were queued ahead of it, less what
+  // was read since. Before that, urgent data waiting is the nearest BSD
+  // answer: the read position is at the mark once the data ahead is read.
+  // (Wine answers SIOCATMARK in the BSD sense already: see the Wine notes.)
+  u_long no_urgent = 0;
+  int rc = ioctlsocket(socket->handle, SIOCATMARK, &no_urgent);
+  if (rc != 0) return last_error("ioctlsocket");
+  *out = socket->has_mark ? socket->before_mark == 0 : no_urgent == 0;
+  return ok();
 }
 
 Error socket_set_keepalive(Socket* socket, bool enable, int idle_ms, int interval_ms, int count) {

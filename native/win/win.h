@@ -15,6 +15,8 @@
 
 #include "system_headers.h"
 
+#include "afd.h"
+
 #include <atomic>
 #include <cstdint>
 #include <memory>
@@ -95,10 +97,24 @@ struct Socket {
   Socket* next = nullptr;
   // Operations submitted and not completed yet (JS thread).
   WinOp* pending = nullptr;
-  // An urgent byte the UrgentWait's WSARecv(MSG_OOB) consumed, kept for the
-  // next Recv with MSG_OOB (so recv({ oob: true }) after 'urgent' returns it).
-  bool has_urgent = false;
-  char urgent_byte = 0;
+  // Stream reads complete in the order they were made, as on POSIX: one is
+  // posted at a time (the zero-byte probe of a large one would otherwise
+  // let a later small one take the bytes first); the others wait here.
+  WinOp* stream_read = nullptr;
+  WinOp* reads_head = nullptr;
+  WinOp* reads_tail = nullptr;
+  // The urgent mark, for atMark() in the BSD sense: the urgent watch takes
+  // the byte out of band, and Winsock's SIOCATMARK then only says "no urgent
+  // data waits". `before_mark` is the stream bytes that were queued ahead
+  // of it, less what has been read since: 0 is at the mark.
+  bool has_mark = false;
+  int64_t before_mark = 0;
+  // The urgent watch, while there is one. Stream reads then wait with the
+  // zero-byte probe and take urgent bytes before their own: a buffered read
+  // that crosses the mark skips the urgent byte, and Linux (under Wine)
+  // then forgets it, so it is taken out of band first, as select()-based
+  // programs do.
+  WinOp* urgent_watch = nullptr;
   // Extension functions, fetched on first use (SIO_GET_EXTENSION_FUNCTION_POINTER).
   LPFN_ACCEPTEX accept_ex = nullptr;
   LPFN_GETACCEPTEXSOCKADDRS get_accept_ex_sockaddrs = nullptr;
@@ -127,6 +143,13 @@ struct WinOp : Op {
   WinOp* next = nullptr;
   bool listed = false;
   bool cancel_requested = false;
+  WinOp* read_next = nullptr;  // in socket->reads_head, waiting its turn
+  bool queued_read = false;
+  // UrgentWait: the AFD poll's in/out buffer, the driver's until completion;
+  // and whether the last round took no byte (a poll that keeps answering at
+  // once then goes through the port, not around a recursion).
+  AfdPollInfo poll{};
+  bool idle_round = false;
   // A stream Recv waits with a zero-byte WSARecv first (see start_recv);
   // `probe_misses` counts wake-ups that found nothing, after two of which
   // the op reads into its buffer directly instead.

@@ -1,0 +1,139 @@
+// Continuous reading (startReading) over the addon's multishot read, with
+// the same contract on every backend: once stopReading() has returned, the
+// old onData is never called again, and bytes the stack had already given
+// (a Winsock cancel is asynchronous: a read that completed before it still
+// arrives) are kept, in order, for the next recv() or startReading().
+import type { NativeSocket } from './native';
+
+type OnData = (chunk: Buffer) => void;
+type OnEnd = (error?: Error) => void;
+
+export class Reader {
+  readonly #native: NativeSocket;
+  #onData: OnData | null = null;
+  #onEnd: OnEnd | undefined;
+  // The addon's read: none, running, or cancelled and not ended yet.
+  #op: 'none' | 'active' | 'stopping' = 'none';
+  #size = 0;
+  // Bytes that arrived with nobody reading, and an end (EOF or an error)
+  // seen then: both go to the next reader first.
+  #kept: Buffer[] = [];
+  #ended: { error?: Error } | null = null;
+  #flushing = false;
+  #settled: (() => void) | null = null;
+  #settling: Promise<void> | null = null;
+
+  constructor(native: NativeSocket) {
+    this.#native = native;
+  }
+
+  /** True between start() and stop() or the end. */
+  get reading(): boolean {
+    return this.#onData !== null;
+  }
+
+  /** Resolves once a stopped read has really ended (null when none is ending). */
+  get settling(): Promise<void> | null {
+    return this.#settling;
+  }
+
+  start(onData: OnData, onEnd: OnEnd | undefined, size: number): void {
+    this.#onData = onData;
+    this.#onEnd = onEnd;
+    this.#size = size;
+    // Kept bytes first, and never before start() returned.
+    if (this.#kept.length > 0 || this.#ended !== null) this.#scheduleFlush();
+    if (this.#op === 'none' && this.#ended === null) this.#arm();
+  }
+
+  stop(): void {
+    if (this.#onData === null) return;
+    this.#onData = null;
+    this.#onEnd = undefined;
+    if (this.#op !== 'active') return;
+    this.#op = 'stopping';
+    this.#settling ??= new Promise((resolve) => { this.#settled = resolve; });
+    this.#native.stopReading();  // POSIX: ends at once, inside this call
+  }
+
+  /**
+   * Up to `size` of the kept bytes (all of them left in place with `peek`),
+   * or null when none are kept.
+   */
+  take(size: number, peek: boolean): Buffer | null {
+    if (this.#kept.length === 0) return null;
+    const all = this.#kept.length === 1 ? this.#kept[0] : Buffer.concat(this.#kept);
+    const taken = all.subarray(0, size);
+    if (!peek) this.#kept = taken.length < all.length ? [all.subarray(taken.length)] : [];
+    else this.#kept = [all];
+    return taken;
+  }
+
+  /** An end (EOF or an error) that came while nobody read, for recv() to report; taken once. */
+  takeEnd(): { error?: Error } | null {
+    if (this.#kept.length > 0) return null;
+    const ended = this.#ended;
+    this.#ended = null;
+    return ended;
+  }
+
+  #arm(): void {
+    this.#op = 'active';
+    this.#native.startReading(
+      (chunk: Buffer) => this.#chunk(chunk),
+      (error: Error | undefined, stopped: boolean) => this.#end(error, stopped),
+      this.#size,
+    );
+  }
+
+  #chunk(chunk: Buffer): void {
+    const onData = this.#onData;
+    if (onData !== null && !this.#flushing && this.#kept.length === 0) onData(chunk);
+    else this.#kept.push(chunk);
+  }
+
+  #end(error: Error | undefined, stopped: boolean): void {
+    this.#op = 'none';
+    if (stopped) {
+      const settled = this.#settled;
+      this.#settled = null;
+      this.#settling = null;
+      settled?.();
+      // Started again while the cancel was on its way: read on.
+      if (this.#onData !== null) this.#arm();
+      return;
+    }
+    this.#ended = error === undefined ? {} : { error };
+    if (this.#onData !== null && this.#kept.length === 0 && !this.#flushing) this.#deliverEnd();
+  }
+
+  #scheduleFlush(): void {
+    if (this.#flushing) return;
+    this.#flushing = true;
+    queueMicrotask(() => {
+      this.#flushing = false;
+      while (this.#onData !== null && this.#kept.length > 0) (this.#onData)(this.#kept.shift() as Buffer);
+      if (this.#onData !== null && this.#kept.length === 0 && this.#ended !== null) this.#deliverEnd();
+    });
+  }
+
+  #deliverEnd(): void {
+    const onEnd = this.#onEnd;
+    const { error } = this.#ended ?? {};
+    this.#ended = null;
+    this.#onData = null;
+    this.#onEnd = undefined;
+    onEnd?.(error);
+  }
+
+  /** The socket closed: nothing more is delivered. */
+  close(): void {
+    this.#onData = null;
+    this.#onEnd = undefined;
+    this.#kept = [];
+    const settled = this.#settled;
+    this.#settled = null;
+    this.#settling = null;
+    settled?.();
+  }
+}
