@@ -1,7 +1,9 @@
 // `for await (const chunk of socket)`: an async iterator over continuous
 // reading (startReading), until EOF. Reading pauses while more than 1 MiB
 // waits unconsumed, and resumes below half of it; a close() ends the
-// iteration.
+// iteration. Chunks read but not yielded when the loop breaks go back to
+// the socket, for the next recv() or read.
+import { unread } from './reading';
 import type { Socket } from './socket';
 
 const HIGH_WATER = 1024 * 1024;
@@ -48,5 +50,6 @@ export async function* chunks(socket: Socket): AsyncGenerator<Buffer, void, unde
   } finally {
     socket.off('close', notify);
     socket.stopReading();
+    if (socket.state !== 'closed') socket[unread](queue);
   }
 }

@@ -5,6 +5,9 @@
 // arrives) are kept, in order, for the next recv() or startReading().
 import type { NativeSocket } from './native';
 
+/** Socket's method that takes back chunks its async iterator read but did not yield (chunks.ts). */
+export const unread = Symbol('unread');
+
 type OnData = (chunk: Buffer) => void;
 type OnEnd = (error?: Error) => void;
 
@@ -67,6 +70,11 @@ export class Reader {
     if (!peek) this.#kept = taken.length < all.length ? [all.subarray(taken.length)] : [];
     else this.#kept = [all];
     return taken;
+  }
+
+  /** Puts chunks read but not consumed (a for await loop that broke) back in front, in order. */
+  unread(chunks: Buffer[]): void {
+    if (chunks.length > 0) this.#kept.unshift(...chunks);
   }
 
   /** An end (EOF or an error) that came while nobody read, for recv() to report; taken once. */

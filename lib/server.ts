@@ -53,9 +53,15 @@ export interface WorkerExit {
   restarted: boolean;
 }
 
-// Accept failures that say nothing about the listening socket itself.
-const TRANSIENT = new Set(['EMFILE', 'ENFILE', 'ECONNABORTED', 'ECONNRESET', 'ENOBUFS', 'ENOMEM', 'EPROTO', 'EPERM', 'EINTR']);
-// Out of descriptors: retrying at once would spin, since the connection stays queued.
+// Accept failures that belong to one incoming connection (the addon's
+// accept() retries most of these itself) or to the moment (out of
+// descriptors or memory), never to the listening socket: the loop goes on,
+// and they reach 'acceptError', not 'error'.
+const TRANSIENT = new Set([
+  'EMFILE', 'ENFILE', 'ENOBUFS', 'ENOMEM', 'ECONNABORTED', 'ECONNRESET', 'ENOTCONN', 'EPROTO', 'EPERM', 'EINTR',
+  'ENETDOWN', 'ENETUNREACH', 'EHOSTUNREACH', 'EHOSTDOWN', 'ETIMEDOUT',
+]);
+// Out of descriptors or memory: retrying at once would spin, since the connection stays queued.
 const BACK_OFF = new Set(['EMFILE', 'ENFILE', 'ENOBUFS', 'ENOMEM']);
 const BACK_OFF_MS = 50;
 // What a handler's pending operation rejects with when the server, the
@@ -110,8 +116,11 @@ function checkOptions(options: ServerOptions): void {
  *
  * Events: 'listening' (address), 'connectionError' (error, socket) when a
  * handler throws or rejects (that connection is closed), 'reap' (socket,
- * idleMs) from the idle reaper, 'error' (error) for accept failures,
- * 'workerExit' (WorkerExit) when a worker thread ends by itself, 'close'.
+ * idleMs) from the idle reaper, 'acceptError' (error) for a failure of one
+ * incoming connection or a lack of descriptors (the server goes on),
+ * 'error' (error) when the listening socket itself failed (the server has
+ * stopped), 'workerExit' (WorkerExit) when a worker thread ends by itself,
+ * 'close'.
  */
 export class Server extends EventEmitter {
   readonly #options: ServerOptions;
@@ -260,7 +269,7 @@ export class Server extends EventEmitter {
           process.nextTick(() => this.emit('error', error));
           return;
         }
-        if (this.listenerCount('error') > 0) this.emit('error', error);
+        this.emit('acceptError', error);
         if (BACK_OFF.has(code)) await this.#backOff();
         continue;
       }

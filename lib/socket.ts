@@ -7,7 +7,7 @@ import { types } from 'node:util';
 import { type AddressOf, type AnyAddress, fromNative, toNative } from './address';
 import { bytesOf, checkSignal, checkSize, flagsOf } from './arguments';
 import { chunks } from './chunks';
-import { Reader } from './reading';
+import { Reader, unread } from './reading';
 import { constants } from './constants';
 import { AbortError, SocketError, invalidArgType, invalidArgValue, optionsObject, outOfRange } from './errors';
 import { messages, sendMessage, type Message, type MessageRegistry, type MessagesOptions } from './codec';
@@ -438,6 +438,11 @@ export class Socket<F extends Family = Family> extends EventEmitter {
   /** True between startReading() and its end. */
   get reading(): boolean {
     return this.#reader?.reading ?? false;
+  }
+
+  /** @internal Chunks the async iterator read but never yielded, back in front of the stream. */
+  [unread](chunks: Buffer[]): void {
+    this.#reader?.unread(chunks);
   }
 
   /**

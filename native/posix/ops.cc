@@ -95,6 +95,23 @@ char* read_buffer(Socket* socket, PosixOp* op, size_t* capacity) {
   return op->owned.get();
 }
 
+bool connection_failure(int code) {
+  switch (code) {
+    case ECONNABORTED:
+    case EPROTO:
+    case ENETDOWN:
+    case ENETUNREACH:
+    case EHOSTDOWN:
+    case EHOSTUNREACH:
+#ifdef ENONET
+    case ENONET:
+#endif
+      return true;
+    default:
+      return false;
+  }
+}
+
 Step do_accept(Socket* socket, PosixOp* op) {
   sockaddr* peer = reinterpret_cast<sockaddr*>(op->address.storage);
   socklen_t length = sizeof(op->address.storage);
@@ -109,8 +126,10 @@ Step do_accept(Socket* socket, PosixOp* op) {
 #endif
   if (fd < 0) {
     // A connection reset while it waited in the backlog is not the
-    // listener's failure: wait for the next one, as libuv does.
-    if (would_block(errno) || errno == ECONNABORTED) return Step::Again;
+    // listener's failure: wait for the next one, as libuv does. Linux also
+    // passes a pending network error of the new connection to accept(),
+    // which its man page says to retry like EAGAIN.
+    if (would_block(errno) || connection_failure(errno)) return Step::Again;
     return fail(op, "accept");
   }
   op->address.length = static_cast<int>(length);
@@ -209,6 +228,9 @@ Step recv_all(Socket* socket, PosixOp* op) {
 }
 
 Step do_recv(Socket* socket, PosixOp* op) {
+  // A peek takes nothing, so there is nothing to gather: it gives what is
+  // there (gathering would peek the same bytes again).
+  if (op->flags & MSG_PEEK) op->flags &= ~MSG_WAITALL;
   if ((op->flags & MSG_WAITALL) && socket->type == SOCK_STREAM) return recv_all(socket, op);
   size_t capacity = 0;
   char* buffer = read_buffer(socket, op, &capacity);
