@@ -7,14 +7,17 @@ const { Socket } = require('..');
   const client = new Socket();
   const [peer] = await Promise.all([server.accept(), client.connect(server.localAddress())]);
 
-  peer.on('urgent', async () => {
-    const urgent = await peer.recv(1, { oob: true });      // MSG_OOB
-    console.log('urgent:', urgent.toString());             // urgent: X
-    console.log('first read:', (await peer.recv()).toString());   // abc (the mark splits reads)
-    console.log('second read:', (await peer.recv()).toString());  // def
-    for (const s of [peer, client, server]) s.close();
-  });
+  peer.on('urgent', (byte) => console.log('urgent:', byte.toString()));   // urgent: X, out of band
+  const reads = [];
+  const reading = (async () => {
+    for (let chunk; (chunk = await peer.recv()).length > 0;) reads.push(chunk.toString());
+  })();
   await client.send('abc');
   await client.send('X', { oob: true });                   // only the last byte of it is urgent
   await client.send('def');
+  client.shutdown('send');
+  await reading;
+  console.log('stream:', reads.join(' | '));               // stream: abc | def (the mark splits reads)
+  console.log('kept for recv({ oob }):', (await peer.recv(1, { oob: true })).toString());  // X
+  for (const s of [peer, client, server]) s.close();
 })();

@@ -1,0 +1,69 @@
+'use strict';
+// The examples a reader runs first run to the end, on every backend:
+// examples/urgent.js, and the README's echo server (taken from README.md
+// as it is written), which keeps serving while clients reset under it.
+const assert = require('node:assert/strict');
+const { execFile, spawn } = require('node:child_process');
+const fs = require('node:fs');
+const path = require('node:path');
+const { Socket } = require('..');
+const { useSockets } = require('./support/sockets');
+
+const ROOT = path.join(__dirname, '..');
+
+/** The README's js code block that contains `marker`. */
+function readmeBlock(marker) {
+  const readme = fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8');
+  const block = readme.split('```js\n').slice(1).map((part) => part.split('```')[0]).find((code) => code.includes(marker));
+  assert.ok(block, `README.md has no js block with ${marker}`);
+  return block;
+}
+
+describe('the examples', () => {
+  const { make } = useSockets();
+
+  it('run examples/urgent.js to its end: the urgent byte, the stream split at the mark', async function () {
+    this.timeout(60000);
+    const stdout = await new Promise((resolve, reject) => {
+      execFile(process.execPath, [path.join(ROOT, 'examples', 'urgent.js')], { timeout: 30000 },
+        (error, out, err) => (error ? reject(new Error(`${error.message}\n${err}`)) : resolve(out)));
+    });
+    assert.deepEqual(stdout.trim().split(/\r?\n/), ['urgent: X', 'stream: abc | def', 'kept for recv({ oob }): X']);
+  });
+
+  it("run the README's echo server, which serves on after 20 clients reset", async function () {
+    this.timeout(60000);
+    // Inside the package, so that `import 'winsock'` resolves to it.
+    const file = path.join(ROOT, 'test', '.readme-echo-server.mjs');
+    fs.writeFileSync(file, readmeBlock('echo server on'));
+    const child = spawn(process.execPath, [file]);
+    try {
+      let output = '';
+      child.stdout.on('data', (data) => { output += data; });
+      child.stderr.on('data', (data) => { output += data; });
+      const exited = new Promise((resolve) => child.on('exit', (code, signal) => resolve(signal ?? code)));
+      const port = await new Promise((resolve, reject) => {
+        const look = () => {
+          const match = output.match(/echo server on 127\.0\.0\.1:(\d+)/);
+          if (match) resolve(Number(match[1]));
+        };
+        child.stdout.on('data', look);
+        exited.then((code) => reject(new Error(`the server exited (${code}): ${output}`)));
+      });
+      for (let i = 0; i < 20; i++) {
+        const client = new Socket();
+        await client.connect({ address: '127.0.0.1', port });
+        client.setOption('SO_LINGER', { enabled: true, seconds: 0 });
+        client.close();
+      }
+      const client = make();
+      await client.connect({ address: '127.0.0.1', port });
+      await client.send('still here');
+      assert.equal((await client.recv()).toString(), 'still here');
+      assert.equal(child.exitCode, null, `the server died: ${output}`);
+    } finally {
+      child.kill();
+      fs.rmSync(file, { force: true });
+    }
+  });
+});
