@@ -62,12 +62,30 @@ export class AbortError extends Error {
   }
 }
 
-/** An Error with a Node-style `code`, for failures of the façade's own. */
-export function codedError(message: string, code: string): Error {
-  const error = new Error(message);
-  (error as Error & { code: string }).code = code;
-  return error;
+/** The codes of a UsageError. */
+export type UsageErrorCode =
+  | 'ERR_SOCKET_READING'                   // recv() or startReading() while startReading() is active
+  | 'ERR_SOCKET_HANDLE_USED'               // a detach() handle adopted a second time
+  | 'ERR_FEATURE_UNAVAILABLE_ON_PLATFORM'  // an option whose level this build lacks
+  | 'ERR_SERVER_ALREADY_LISTEN'            // listen() on a server that listens (or did)
+  | 'ERR_SERVER_NOT_RUNNING'               // a server closed while it was starting
+  | 'ERR_WORKER_INIT_FAILED'               // a server worker that exited before it was ready
+  | 'ERR_REAPER_CLOSED';                   // add() to a closed IdleReaper
+
+/**
+ * A call the package refuses that is neither a bad argument (TypeError,
+ * RangeError) nor one the socket's state forbids (SocketStateError) nor a
+ * failed system call (SocketError): `code` says which.
+ */
+export class UsageError extends Error {
+  readonly code: UsageErrorCode;
+  constructor(message: string, code: UsageErrorCode) {
+    super(message);
+    this.name = 'UsageError';
+    this.code = code;
+  }
 }
+
 
 export function invalidArgType(name: string, expected: string, actual: unknown): TypeError {
   const error = new TypeError(`The "${name}" argument must be ${expected}. Received ${describe(actual)}`);

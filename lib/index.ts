@@ -6,7 +6,8 @@ export type {
 export type { SocketAddress, UnixAddress, AnyAddress } from './address';
 export type { SocketState } from './state';
 export type { OptionName, Linger } from './options';
-export { SocketError, SocketStateError, AbortError } from './errors';
+export { SocketError, SocketStateError, AbortError, UsageError } from './errors';
+export type { UsageErrorCode } from './errors';
 export { constants, backend, description, underWine } from './constants';
 export * as codec from './codec';
 export { IdleReaper } from './reaper';

@@ -1,7 +1,7 @@
 // The addon, loaded once per environment by node-gyp-build (prebuilds/ or
 // build/), with the error classes of errors.ts handed to it.
 import path from 'node:path';
-import { AbortError, SocketError } from './errors';
+import { AbortError, SocketError, UsageError } from './errors';
 
 /** The JS-facing native socket (native/socket_wrap.cc). */
 export interface NativeSocket {
@@ -26,7 +26,8 @@ export interface NativeSocket {
   stopReading(): void;
   cancel(cancelId: number): boolean;
   shutdown(how: number): void;
-  close(code?: string): void;
+  /** Returns the bytes of pending sends it dropped. */
+  close(code?: string): number;
   detach(): ArrayBuffer;
   localAddress(): NativeAddressOut;
   remoteAddress(): NativeAddressOut;
@@ -54,7 +55,7 @@ interface Binding {
     new (family: number, type: number, protocol: number): NativeSocket;
     new (transfer: ArrayBuffer): NativeSocket;
   };
-  init(classes: { SocketError: unknown; AbortError: unknown }): void;
+  init(classes: { SocketError: unknown; AbortError: unknown; UsageError: unknown }): void;
   constants: Record<string, number>;
   errname(code: number): string | null;
   backend: 'winsock' | 'posix';
@@ -67,4 +68,4 @@ interface Binding {
 const load = require('node-gyp-build') as (dir: string) => Binding;
 
 export const binding: Binding = load(path.join(__dirname, '..'));
-binding.init({ SocketError, AbortError });
+binding.init({ SocketError, AbortError, UsageError });

@@ -1,7 +1,7 @@
 // Typed socket options: one table from a name to its level, number and
 // value shape, so that setOption/getOption and their tests share it.
 import { constants } from './constants';
-import { codedError, invalidArgType, outOfRange } from './errors';
+import { UsageError, invalidArgType, outOfRange } from './errors';
 import type { NativeSocket } from './native';
 import { binding } from './native';
 import { describe } from './values';
@@ -65,7 +65,7 @@ function numbers(name: string, option: OptionSpec): [number, number] {
   // an enum value there) must not ask another level instead: option 1 of
   // SOL_SOCKET is SO_DEBUG, not TCP_NODELAY.
   if (level === undefined) {
-    throw codedError(`socket option ${name} is unavailable: this build exports no ${option.level}, its level`,
+    throw new UsageError(`socket option ${name} is unavailable: this build exports no ${option.level}, its level`,
       'ERR_FEATURE_UNAVAILABLE_ON_PLATFORM');
   }
   return [level, constants[name] ?? UNKNOWN_OPTION];

@@ -15,7 +15,7 @@
 import { EventEmitter } from 'node:events';
 import { performance } from 'node:perf_hooks';
 
-import { invalidArgType, invalidArgValue, outOfRange } from './errors';
+import { UsageError, invalidArgType, invalidArgValue, outOfRange } from './errors';
 import { Socket } from './socket';
 import type { SocketState } from './state';
 
@@ -96,9 +96,7 @@ export class IdleReaper extends EventEmitter {
   add(socket: Socket): this {
     if (!(socket instanceof Socket)) throw invalidArgType('socket', 'an instance of Socket', socket);
     if (this.#closed) {
-      const error = new Error('cannot add() to a closed IdleReaper');
-      (error as Error & { code: string }).code = 'ERR_REAPER_CLOSED';
-      throw error;
+      throw new UsageError('cannot add() to a closed IdleReaper', 'ERR_REAPER_CLOSED');
     }
     if (this.#slots.has(socket) || socket.state === 'closed') return this;
     const slot = this.#sockets.length;

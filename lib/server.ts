@@ -7,7 +7,7 @@ import { EventEmitter } from 'node:events';
 import path from 'node:path';
 
 import type { SocketAddress } from './address';
-import { codedError, invalidArgType, invalidArgValue, outOfRange } from './errors';
+import { UsageError, invalidArgType, invalidArgValue, outOfRange } from './errors';
 import { IdleReaper } from './reaper';
 import { Socket } from './socket';
 import { WorkerPool } from './worker-pool';
@@ -199,7 +199,7 @@ export class Server extends EventEmitter {
    */
   async listen(): Promise<SocketAddress> {
     if (this.#listener !== null || this.#stopping) {
-      throw codedError('listen() was already called on this server', 'ERR_SERVER_ALREADY_LISTEN');
+      throw new UsageError('listen() was already called on this server', 'ERR_SERVER_ALREADY_LISTEN');
     }
     const options = this.#options;
     const family = options.family ?? 'inet';
@@ -216,9 +216,11 @@ export class Server extends EventEmitter {
       listener.close();
       this.#listener = null;
       await this.#pool?.terminate();
+      // close() during the start terminates the workers: that, not their exit, is why.
+      if (this.#stopping) throw new UsageError('the server was closed while starting', 'ERR_SERVER_NOT_RUNNING');
       throw error;
     }
-    if (this.#stopping) throw codedError('the server was closed while starting', 'ERR_SERVER_NOT_RUNNING');
+    if (this.#stopping) throw new UsageError('the server was closed while starting', 'ERR_SERVER_NOT_RUNNING');
     this.#accepting = this.#acceptLoop(listener);
     const address = listener.localAddress() as SocketAddress;
     this.emit('listening', address);
@@ -232,8 +234,12 @@ export class Server extends EventEmitter {
    * closing what is left.
    */
   close(options: CloseOptions = {}): Promise<void> {
-    if (options === null || typeof options !== 'object') throw invalidArgType('options', 'of type object', options);
-    checkBoolean('options.graceful', options.graceful);
+    if (options === null || typeof options !== 'object') return Promise.reject(invalidArgType('options', 'of type object', options));
+    try {
+      checkBoolean('options.graceful', options.graceful);
+    } catch (error) {
+      return Promise.reject(error);
+    }
     this.#stopping = true;
     this.#listener?.close();
     this.#wakeBackOff?.();

@@ -8,8 +8,9 @@ import { type AddressOf, type AnyAddress, fromNative, toNative } from './address
 import { bytesOf, checkSignal, checkSize, flagsOf } from './arguments';
 import { chunks } from './chunks';
 import { Reader, unread } from './reading';
+import { Writer } from './writing';
 import { constants } from './constants';
-import { AbortError, SocketError, invalidArgType, invalidArgValue, optionsObject, outOfRange } from './errors';
+import { AbortError, SocketError, UsageError, invalidArgType, invalidArgValue, optionsObject, outOfRange } from './errors';
 import { messages, sendMessage, type Message, type MessageRegistry, type MessagesOptions } from './codec';
 import { membershipRequest } from './membership';
 import { binding, type NativeSocket } from './native';
@@ -102,8 +103,7 @@ export class Socket<F extends Family = Family> extends EventEmitter {
   // Urgent bytes the watch took out of band that recv({ oob }) has not read.
   #urgentBytes: number[] = [];
   #reader: Reader | null = null;
-  #queuedBytes = 0;
-  #needDrain = false;
+  #writer: Writer | null = null;
 
   /** write() returns false once this many bytes wait to be sent (as Node's streams). */
   writableHighWaterMark = 64 * 1024;
@@ -300,7 +300,10 @@ export class Socket<F extends Family = Family> extends EventEmitter {
   /** listen(2) / Winsock listen. */
   listen(backlog = 511): this {
     const native = this.#open('listen');
-    if (!Number.isInteger(backlog)) throw invalidArgType('backlog', 'an integer', backlog);
+    if (typeof backlog !== 'number') throw invalidArgType('backlog', 'of type number', backlog);
+    if (!Number.isInteger(backlog) || backlog < -0x80000000 || backlog > 0x7fffffff) {
+      throw outOfRange('backlog', 'a 32-bit integer', backlog);
+    }
     native.listen(backlog);
     this.#advance('listen');
     return this;
@@ -357,9 +360,13 @@ export class Socket<F extends Family = Family> extends EventEmitter {
    * was handed to the stack (Python's sendall); on a datagram socket, one datagram.
    */
   send(data: Uint8Array | string, options?: SendOptions): Promise<number> {
-    const native = this.#open('send');
-    const flags = flagsOf(options);
-    return native.send(bytesOf(data, options?.encoding), flags);
+    try {
+      const native = this.#open('send');
+      const flags = flagsOf(options);
+      return native.send(bytesOf(data, options?.encoding), flags);
+    } catch (error) {
+      return Promise.reject(error);
+    }
   }
 
   /**
@@ -367,38 +374,42 @@ export class Socket<F extends Family = Family> extends EventEmitter {
    * peer's orderly shutdown (EOF).
    */
   recv(size: number = DEFAULT_RECV_SIZE, options?: RecvOptions): Promise<Buffer> {
-    const native = this.#open('recv');
-    checkSize(size);
-    const flags = flagsOf(options);
-    const signal = checkSignal(options?.signal);
-    // Urgent data is a queue of its own: readable while the stream is read
-    // continuously, first from the bytes the 'urgent' watch took.
-    if ((flags & constants.MSG_OOB) !== 0) {
-      if (this.#urgentBytes.length > 0) {
-        const count = Math.min(size, this.#urgentBytes.length);
-        const peek = (flags & constants.MSG_PEEK) !== 0;
-        return Promise.resolve(Buffer.from(peek ? this.#urgentBytes.slice(0, count) : this.#urgentBytes.splice(0, count)));
+    try {
+      const native = this.#open('recv');
+      checkSize(size);
+      const flags = flagsOf(options);
+      const signal = checkSignal(options?.signal);
+      // Urgent data is a queue of its own: readable while the stream is read
+      // continuously, first from the bytes the 'urgent' watch took.
+      if ((flags & constants.MSG_OOB) !== 0) {
+        if (this.#urgentBytes.length > 0) {
+          const count = Math.min(size, this.#urgentBytes.length);
+          const peek = (flags & constants.MSG_PEEK) !== 0;
+          return Promise.resolve(Buffer.from(peek ? this.#urgentBytes.slice(0, count) : this.#urgentBytes.splice(0, count)));
+        }
+        return this.#nativeRecv(native, size, flags, signal);
       }
+      const reader = this.#reader;
+      if (reader?.reading) throw readingError('recv');
+      if (reader?.settling) {
+        // A stopped continuous read whose cancel is on its way (Winsock):
+        // what it still brings comes first, so wait for it.
+        return reader.settling.then(() => this.recv(size, options));
+      }
+      const kept = reader?.take(size, (flags & constants.MSG_PEEK) !== 0) ?? null;
+      if (kept !== null) {
+        const rest = size - kept.length;
+        if ((flags & constants.MSG_WAITALL) === 0 || rest === 0 || (flags & constants.MSG_PEEK) !== 0) {
+          return Promise.resolve(kept);
+        }
+        return this.#nativeRecv(native, rest, flags, signal).then((more) => Buffer.concat([kept, more]));
+      }
+      const ended = reader?.takeEnd() ?? null;
+      if (ended !== null) return ended.error ? Promise.reject(ended.error) : Promise.resolve(Buffer.alloc(0));
       return this.#nativeRecv(native, size, flags, signal);
+    } catch (error) {
+      return Promise.reject(error);
     }
-    const reader = this.#reader;
-    if (reader?.reading) throw readingError('recv');
-    if (reader?.settling) {
-      // A stopped continuous read whose cancel is on its way (Winsock):
-      // what it still brings comes first, so wait for it.
-      return reader.settling.then(() => this.recv(size, options));
-    }
-    const kept = reader?.take(size, (flags & constants.MSG_PEEK) !== 0) ?? null;
-    if (kept !== null) {
-      const rest = size - kept.length;
-      if ((flags & constants.MSG_WAITALL) === 0 || rest === 0 || (flags & constants.MSG_PEEK) !== 0) {
-        return Promise.resolve(kept);
-      }
-      return this.#nativeRecv(native, rest, flags, signal).then((more) => Buffer.concat([kept, more]));
-    }
-    const ended = reader?.takeEnd() ?? null;
-    if (ended !== null) return ended.error ? Promise.reject(ended.error) : Promise.resolve(Buffer.alloc(0));
-    return this.#nativeRecv(native, size, flags, signal);
   }
 
   #nativeRecv(native: NativeSocket, size: number, flags: number, signal: AbortSignal | undefined): Promise<Buffer> {
@@ -456,58 +467,77 @@ export class Socket<F extends Family = Family> extends EventEmitter {
   /**
    * Queues bytes to send without waiting, Node's way: returns false once
    * `writableHighWaterMark` bytes wait, and emits 'drain' when all went.
-   * A failure is emitted as 'error'.
+   * A failure is emitted as 'error' (or rejects a pending end()).
    */
   write(data: Uint8Array | string, encoding?: BufferEncoding): boolean {
     const native = this.#open('send');
-    const bytes = bytesOf(data, encoding);
-    // Counted at the call: the caller may transfer the buffer right after.
-    const length = bytes.length;
-    this.#queuedBytes += length;
-    native.send(bytes, 0).then(() => {
-      this.#queuedBytes -= length;
-      if (this.#queuedBytes === 0 && this.#needDrain) {
-        this.#needDrain = false;
-        this.emit('drain');
-      }
-    }, (error: Error) => {
-      this.#queuedBytes -= length;
-      if ((error as SocketError).code === 'ERR_SOCKET_CLOSED') return;
-      this.emit('error', error);
-    });
-    if (this.#queuedBytes >= this.writableHighWaterMark) {
-      this.#needDrain = true;
-      return false;
+    this.#writer ??= new Writer(this);
+    return this.#writer.write(native, bytesOf(data, encoding), this.writableHighWaterMark);
+  }
+
+  /**
+   * The graceful end: sends what write() queued and `data`, then
+   * shutdown('send') (on a stream socket). Resolves once the stack has
+   * taken every byte; rejects with the first failure. The peer reads all
+   * of it, then EOF; this socket can still read the peer's answer.
+   */
+  end(data?: Uint8Array | string, encoding?: BufferEncoding): Promise<void> {
+    try {
+      const native = this.#open('send');
+      this.#writer ??= new Writer(this);
+      if (data !== undefined) this.#writer.write(native, bytesOf(data, encoding), Infinity);
+      return this.#writer.flushed().then(() => {
+        if (this.#kind === 'stream' && this.#state !== 'closed') this.shutdown('send');
+      });
+    } catch (error) {
+      return Promise.reject(error);
     }
-    return true;
   }
 
   /** Bytes given to write() that the stack has not taken yet. */
   get writableLength(): number {
-    return this.#queuedBytes;
+    return this.#writer?.queued ?? 0;
+  }
+
+  /**
+   * Bytes given to write() (or a pending send()) that close() dropped
+   * before the stack had taken them: exact on POSIX; on Windows at most
+   * that many, as an overlapped send in progress tells its progress only
+   * when it completes. 0 when every byte went, as after end().
+   */
+  get discardedBytes(): number {
+    return this.#writer?.discarded ?? 0;
   }
 
   /** sendto(2) / Winsock WSASendTo. An unbound datagram socket is bound by the stack. */
   sendTo(data: Uint8Array | string, address: AnyAddress | string, options?: SendOptions): Promise<number> {
-    const native = this.#open('sendTo');
-    const flags = flagsOf(options);
-    const promise = native.sendTo(bytesOf(data, options?.encoding), toNative(address), flags);
-    this.#advance('sendTo');
-    return promise;
+    try {
+      const native = this.#open('sendTo');
+      const flags = flagsOf(options);
+      const promise = native.sendTo(bytesOf(data, options?.encoding), toNative(address), flags);
+      this.#advance('sendTo');
+      return promise;
+    } catch (error) {
+      return Promise.reject(error);
+    }
   }
 
   /** recvfrom(2) (recvmsg) / Winsock WSARecvFrom. `truncated`: the datagram was longer than `size`. */
   recvFrom(size: number = DEFAULT_RECV_SIZE, options?: RecvOptions):
     Promise<{ data: Buffer; address: AddressOf<F>; truncated: boolean }> {
-    const native = this.#open('recvFrom');
-    checkSize(size);
-    const flags = flagsOf(options);
-    const signal = checkSignal(options?.signal);
-    // The addon already gives the result its public shape (js_address.cc).
-    return (signal === undefined
-      ? native.recvFrom(size, flags, 0)
-      : this.#cancellable(signal, (id) => native.recvFrom(size, flags, id))) as
-      Promise<{ data: Buffer; address: AddressOf<F>; truncated: boolean }>;
+    try {
+      const native = this.#open('recvFrom');
+      checkSize(size);
+      const flags = flagsOf(options);
+      const signal = checkSignal(options?.signal);
+      // The addon already gives the result its public shape (js_address.cc).
+      return (signal === undefined
+        ? native.recvFrom(size, flags, 0)
+        : this.#cancellable(signal, (id) => native.recvFrom(size, flags, id))) as
+        Promise<{ data: Buffer; address: AddressOf<F>; truncated: boolean }>;
+    } catch (error) {
+      return Promise.reject(error);
+    }
   }
 
   /** shutdown(2) / Winsock shutdown: 'send' (default), 'receive' or 'both'. */
@@ -523,8 +553,10 @@ export class Socket<F extends Family = Family> extends EventEmitter {
   }
 
   /**
-   * close(2) / Winsock closesocket. Idempotent; every pending operation
-   * rejects with ERR_SOCKET_CLOSED.
+   * close(2) / Winsock closesocket, at once. Idempotent; every pending
+   * operation rejects with ERR_SOCKET_CLOSED. Bytes that write() queued and
+   * the stack has not taken are dropped, and counted in `discardedBytes`;
+   * end() first is the way to have them all sent.
    */
   close(): void {
     this.closeWith('ERR_SOCKET_CLOSED');
@@ -538,7 +570,8 @@ export class Socket<F extends Family = Family> extends EventEmitter {
     this.#native = null;
     this.#urgentWaiting = false;
     this.#reader?.close();
-    native.close(code);
+    const unsent = native.close(code);
+    this.#writer?.close(unsent);
     this.#setState('closed');
     this.emit('close');
   }
@@ -665,6 +698,11 @@ export class Socket<F extends Family = Family> extends EventEmitter {
   sendMessage(registry: MessageRegistry, value: object): Promise<number>;
   sendMessage(registry: MessageRegistry, typeId: number, value: unknown): Promise<number>;
   sendMessage(registry: MessageRegistry, ...args: unknown[]): Promise<number> {
+    try {
+      this.#open('send');  // the state first, as every call checks it
+    } catch (error) {
+      return Promise.reject(error);
+    }
     const [first, second] = args;
     return args.length >= 2
       ? sendMessage(this, registry, first as number, second)
@@ -733,10 +771,8 @@ function checkEvent(event: unknown): void {
   if (typeof event !== 'string' && typeof event !== 'symbol') throw invalidArgType('event', 'a string or a symbol', event);
 }
 
-function readingError(operation: string): Error {
-  const error = new Error(`cannot ${operation}() while startReading() is active; stopReading() first`);
-  (error as Error & { code: string }).code = 'ERR_SOCKET_READING';
-  return error;
+function readingError(operation: string): UsageError {
+  return new UsageError(`cannot ${operation}() while startReading() is active; stopReading() first`, 'ERR_SOCKET_READING');
 }
 
 function timedOutError(target: ReturnType<typeof toNative>): SocketError {

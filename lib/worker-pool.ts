@@ -9,7 +9,7 @@
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 
-import { codedError } from './errors';
+import { UsageError } from './errors';
 import type { Server, WorkerExit } from './server';
 import { Socket } from './socket';
 
@@ -147,7 +147,7 @@ export class WorkerPool {
       });
       worker.on('exit', (exitCode) => {
         this.#onExit(slot, index, exitCode, failure);
-        if (!ready) reject(failure ?? codedError(`the worker exited with code ${exitCode} before it was ready`, 'ERR_WORKER_INIT_FAILED'));
+        if (!ready) reject(failure ?? new UsageError(`the worker exited with code ${exitCode} before it was ready`, 'ERR_WORKER_INIT_FAILED'));
       });
     });
   }

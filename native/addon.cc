@@ -75,19 +75,21 @@ void OnCleanup(napi_async_cleanup_hook_handle handle, void* context) {
   sys::loop_close(loop, OnLoopClosed, environment);
 }
 
-// init({ SocketError, AbortError }): lib/errors.ts hands its classes over so
-// every error the addon makes is an instance of them.
+// init({ SocketError, AbortError, UsageError }): lib/errors.ts hands its
+// classes over so every error the addon makes is an instance of them.
 Napi::Value RegisterErrors(const Napi::CallbackInfo& info) {
   Environment* environment = Environment::Of(info.Env());
   if (!info[0].IsObject()) throw TypeError(info.Env(), "ERR_INVALID_ARG_TYPE", "expected an object");
   Napi::Object classes = info[0].As<Napi::Object>();
   Napi::Value socket_error = classes.Get("SocketError");
   Napi::Value abort_error = classes.Get("AbortError");
-  if (!socket_error.IsFunction() || !abort_error.IsFunction()) {
-    throw TypeError(info.Env(), "ERR_INVALID_ARG_TYPE", "expected SocketError and AbortError classes");
+  Napi::Value usage_error = classes.Get("UsageError");
+  if (!socket_error.IsFunction() || !abort_error.IsFunction() || !usage_error.IsFunction()) {
+    throw TypeError(info.Env(), "ERR_INVALID_ARG_TYPE", "expected SocketError, AbortError and UsageError classes");
   }
   environment->socket_error = Napi::Persistent(socket_error.As<Napi::Function>());
   environment->abort_error = Napi::Persistent(abort_error.As<Napi::Function>());
+  environment->usage_error = Napi::Persistent(usage_error.As<Napi::Function>());
   return info.Env().Undefined();
 }
 

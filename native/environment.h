@@ -18,6 +18,7 @@ struct Environment {
   // Error classes of lib/errors.ts, handed over by lib/native.ts at load.
   Napi::FunctionReference socket_error;
   Napi::FunctionReference abort_error;
+  Napi::FunctionReference usage_error;
   // The resource and async context under which loop completions run.
   Napi::ObjectReference resource;
   napi_async_context async_context = nullptr;

@@ -73,9 +73,13 @@ Napi::Error AbortError(Napi::Env env, const char* syscall) {
 }
 
 Napi::Error CodedError(Napi::Env env, const char* code, const std::string& message) {
-  Napi::Error error = Napi::Error::New(env, message);
-  error.Set("code", code);
-  return error;
+  const Napi::FunctionReference& cls = Environment::Of(env)->usage_error;
+  if (cls.IsEmpty()) {
+    Napi::Error error = Napi::Error::New(env, message);
+    error.Set("code", code);
+    return error;
+  }
+  return Napi::Error(env, cls.New({Napi::String::New(env, message), Napi::String::New(env, code)}));
 }
 
 Napi::Error TypeError(Napi::Env env, const char* code, const std::string& message) {

@@ -624,15 +624,17 @@ Napi::Value SocketWrap::Shutdown(const Napi::CallbackInfo& info) {
 }
 
 // close(code?): close(2) / closesocket. Pending operations reject with
-// `code` (default ERR_SOCKET_CLOSED). Idempotent.
+// `code` (default ERR_SOCKET_CLOSED). Idempotent. Returns how many bytes of
+// pending sends the stack had not taken, which the close drops.
 Napi::Value SocketWrap::Close(const Napi::CallbackInfo& info) {
-  if (socket_ == nullptr) return info.Env().Undefined();
+  if (socket_ == nullptr) return Napi::Number::New(info.Env(), 0);
   if (info[0].IsString()) close_code_ = info[0].As<Napi::String>().Utf8Value();
   sys::Socket* socket = socket_;
   socket_ = nullptr;
+  const uint64_t unsent = sys::socket_unsent_bytes(socket);
   sys::socket_close(socket);
   GiveSlot();  // JS has read its last values before close
-  return info.Env().Undefined();
+  return Napi::Number::New(info.Env(), static_cast<double>(unsent));
 }
 
 // detach(): gives the socket up as a handle another environment can adopt

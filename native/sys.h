@@ -141,6 +141,10 @@ void socket_close(Socket* socket, bool teardown = false);
 // releases this Socket (the caller must not use it again). With operations
 // pending it fails (EBUSY-like) and changes nothing.
 Error socket_detach(Socket* socket, std::vector<uint8_t>* transfer);
+// Bytes of pending sends the stack has not taken yet: what a close() now
+// would drop (Windows: at most that many; an overlapped send in progress
+// reports its progress only when it completes).
+uint64_t socket_unsent_bytes(const Socket* socket);
 
 Error socket_bind(Socket* socket, const Address& address);          // bind
 Error socket_listen(Socket* socket, int backlog);                    // listen

@@ -73,8 +73,8 @@ describe('errors', () => {
     const client = make();
     const server = listener();
     await client.connect(server.localAddress());
-    assert.throws(() => client.recv(-1), { code: 'ERR_OUT_OF_RANGE' });
-    assert.throws(() => client.recv(1.5), { code: 'ERR_OUT_OF_RANGE' });
+    await assert.rejects(client.recv(-1), { code: 'ERR_OUT_OF_RANGE' });
+    await assert.rejects(client.recv(1.5), { code: 'ERR_OUT_OF_RANGE' });
   });
 
   it('throws ERR_INVALID_ARG_VALUE for an unknown family or type', () => {

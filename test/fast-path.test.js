@@ -49,7 +49,7 @@ describe('the fast path: continuous reading and queued writes', () => {
   it('refuses recv while reading continuously, with ERR_SOCKET_READING', async () => {
     const [, server] = await pair();
     server.startReading(() => {});
-    assert.throws(() => server.recv(), { code: 'ERR_SOCKET_READING' });
+    await assert.rejects(server.recv(), { code: 'ERR_SOCKET_READING' });
     assert.throws(() => server.startReading(() => {}), { code: 'ERR_SOCKET_READING' });
   });
 

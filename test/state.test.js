@@ -138,7 +138,7 @@ describe('the lifecycle state machine', () => {
     const socket = make();
     assert.throws(() => socket.listen(), { message: "cannot listen() a socket in state 'created'; bind() it first" });
     await assert.rejects(socket.accept(), /listen\(\) first/);
-    assert.throws(() => socket.recv(), /connect\(\) it first/);
+    await assert.rejects(socket.recv(), /connect\(\) it first/);
   });
 
   it('moves a failed connect from connecting to closed', async () => {

@@ -629,6 +629,14 @@ void socket_abort_all(Socket* socket, bool teardown) {
   }
 }
 
+uint64_t socket_unsent_bytes(const Socket* socket) {
+  uint64_t unsent = 0;
+  for (PosixOp* op = socket->writes.front(); op != nullptr; op = op->next) {
+    if (op->kind == OpKind::Send || op->kind == OpKind::SendTo) unsent += op->length - op->offset;
+  }
+  return unsent;
+}
+
 void on_trim(uv_prepare_t* handle) {
   Loop* loop = static_cast<Loop*>(handle->data);
   std::vector<Socket*> sockets;

@@ -1059,4 +1059,12 @@ void socket_abort_all(Socket* socket, bool teardown) {
 
 bool socket_has_pending(const Socket* socket) { return socket->pending != nullptr; }
 
+uint64_t socket_unsent_bytes(const Socket* socket) {
+  uint64_t unsent = 0;
+  for (const WinOp* op = socket->pending; op != nullptr; op = op->next) {
+    if (op->kind == OpKind::Send || op->kind == OpKind::SendTo) unsent += op->length - op->progress;
+  }
+  return unsent;
+}
+
 }  // namespace sys

@@ -43,6 +43,16 @@ describe('a Python peer', function () {
         });
       }
 
+      test('receives 8 MiB given to write() then end(), every byte (sha256 compared)', async () => {
+        const receiver = run(python('hash_receiver.py', []), 'the Python receiver');
+        const [, port] = await receiver.line(/^(\d+)$/m);
+        const sender = run(runtime.start('write-end.js', [port]), 'the writer');
+        const [received, sent] = await Promise.all([receiver.exited, sender.exited]);
+        const [count, digest] = received.trim().split('\n').pop().split(' ');
+        assert.equal(Number(count), 8 * 1024 * 1024);
+        assert.equal(digest, sent.trim().split('\n').pop());
+      });
+
       test('connects 20 clients that reset, then one that is served by createServer', async () => {
         const server = run(runtime.start('echo-server.js', []), 'the server');
         const [, port] = await server.line(/listening (\d+)/);
