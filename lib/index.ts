@@ -5,7 +5,7 @@ export type {
 } from './socket';
 export type { SocketAddress, UnixAddress, AnyAddress } from './address';
 export type { SocketState } from './state';
-export type { OptionName, Linger } from './options';
+export type { OptionName, OptionValues, WritableOptionName, Linger } from './options';
 export { SocketError, SocketStateError, AbortError, UsageError } from './errors';
 export type { UsageErrorCode } from './errors';
 export { constants, backend, description, underWine } from './constants';

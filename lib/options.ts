@@ -6,16 +6,37 @@ import type { NativeSocket } from './native';
 import { binding } from './native';
 import { describe } from './values';
 
-export type OptionName =
-  | 'SO_REUSEADDR' | 'SO_REUSEPORT' | 'SO_EXCLUSIVEADDRUSE' | 'SO_KEEPALIVE' | 'SO_BROADCAST'
-  | 'SO_OOBINLINE' | 'TCP_NODELAY' | 'IPV6_V6ONLY' | 'IP_MULTICAST_LOOP'
-  | 'SO_RCVBUF' | 'SO_SNDBUF' | 'IP_TTL' | 'IP_TOS' | 'IP_MULTICAST_TTL'
-  | 'SO_LINGER' | 'SO_ERROR' | 'SO_TYPE';
-
 export interface Linger {
   enabled: boolean;
   seconds: number;
 }
+
+/** Each typed option and the type of its value (getOption's result, setOption's argument). */
+export interface OptionValues {
+  SO_REUSEADDR: boolean;
+  SO_REUSEPORT: boolean;
+  SO_EXCLUSIVEADDRUSE: boolean;
+  SO_KEEPALIVE: boolean;
+  SO_BROADCAST: boolean;
+  SO_OOBINLINE: boolean;
+  TCP_NODELAY: boolean;
+  IPV6_V6ONLY: boolean;
+  IP_MULTICAST_LOOP: boolean;
+  SO_RCVBUF: number;
+  SO_SNDBUF: number;
+  IP_TTL: number;
+  IP_TOS: number;
+  IP_MULTICAST_TTL: number;
+  SO_LINGER: Linger;
+  /** The pending error's code name, or null (read only). */
+  SO_ERROR: string | null;
+  /** The socket's type (read only). */
+  SO_TYPE: 'stream' | 'dgram' | 'raw' | `unknown (${number})`;
+}
+
+export type OptionName = keyof OptionValues;
+/** The options setOption takes (SO_ERROR and SO_TYPE are read only). */
+export type WritableOptionName = Exclude<OptionName, 'SO_ERROR' | 'SO_TYPE'>;
 
 type Shape = 'boolean' | 'number' | 'linger' | 'error' | 'type';
 

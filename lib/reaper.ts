@@ -146,6 +146,11 @@ export class IdleReaper extends EventEmitter {
     this.#sockets = [];
     this.#slots.clear();
   }
+  /** close(), at the end of a `using` block (it closes no socket). */
+  [Symbol.dispose](): void {
+    this.close();
+  }
+
 
   /**
    * Runs one sweep now (the timer calls it every `interval` ms): emits

@@ -251,6 +251,16 @@ export class Server extends EventEmitter {
     return this.#closed;
   }
 
+  /** close(), not waited for, at the end of a `using` block. */
+  [Symbol.dispose](): void {
+    void this.close();
+  }
+
+  /** close(), at the end of an `await using` block. */
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.close();
+  }
+
   async #finishClose(): Promise<void> {
     await this.#accepting;
     if (this.connections > 0) await new Promise<void>((resolve) => this.#drainWaiters.push(resolve));

@@ -1,6 +1,7 @@
 // The public Socket: one method per Berkeley call, each a thin layer over
 // the addon's NativeSocket, with the lifecycle of state.ts enforced first.
 import { EventEmitter } from 'node:events';
+import type { Duplex } from 'node:stream';
 import { performance } from 'node:perf_hooks';
 import { types } from 'node:util';
 
@@ -9,12 +10,13 @@ import { bytesOf, checkSignal, checkSize, flagsOf } from './arguments';
 import { chunks } from './chunks';
 import { Reader, unread } from './reading';
 import { Writer } from './writing';
+import { socketDuplex } from './duplex';
 import { constants } from './constants';
 import { AbortError, SocketError, UsageError, invalidArgType, invalidArgValue, optionsObject, outOfRange } from './errors';
 import { messages, sendMessage, type Message, type MessageRegistry, type MessagesOptions } from './codec';
 import { membershipRequest } from './membership';
 import { binding, type NativeSocket } from './native';
-import { type OptionName, getOption, setOption } from './options';
+import { type OptionName, type OptionValues, type WritableOptionName, getOption, setOption } from './options';
 import { type Kind, type Operation, type SocketState, NEXT, OPERATION_BIT, allowedMask, check, isState } from './state';
 import { isDetachedView } from './values';
 
@@ -104,6 +106,7 @@ export class Socket<F extends Family = Family> extends EventEmitter {
   #urgentBytes: number[] = [];
   #reader: Reader | null = null;
   #writer: Writer | null = null;
+  #duplex: Duplex | null = null;
 
   /** write() returns false once this many bytes wait to be sent (as Node's streams). */
   writableHighWaterMark = 64 * 1024;
@@ -457,6 +460,30 @@ export class Socket<F extends Family = Family> extends EventEmitter {
   }
 
   /**
+   * A node:stream Duplex over this stream socket (see duplex.ts): pipeline()
+   * and Readable.toWeb() take it. Backpressure both ways; its end() is
+   * shutdown('send'), the peer's EOF its end, an error destroys it, and
+   * destroying it closes the socket. The same Duplex on every call.
+   */
+  stream(): Duplex {
+    this.#open('read');
+    if (this.#kind !== 'stream') throw invalidArgValue('socket', this.type, "must be a stream socket for stream()");
+    this.#duplex ??= socketDuplex(this);
+    return this.#duplex;
+  }
+
+  /** close(), at the end of a `using` block. */
+  [Symbol.dispose](): void {
+    this.close();
+  }
+
+  /** close(), at the end of an `await using` block. */
+  [Symbol.asyncDispose](): Promise<void> {
+    this.close();
+    return Promise.resolve();
+  }
+
+  /**
    * `for await (const chunk of socket)`: the chunks of continuous reading,
    * until EOF (see chunks.ts).
    */
@@ -602,14 +629,14 @@ export class Socket<F extends Family = Family> extends EventEmitter {
   }
 
   /** setsockopt with a typed value (see options.ts for the table). */
-  setOption(name: OptionName, value: unknown): this {
+  setOption<N extends WritableOptionName>(name: N, value: OptionValues[N]): this {
     setOption(this.#open('setOption'), name, value);
     return this;
   }
 
   /** getsockopt, decoded to the option's type. */
-  getOption(name: OptionName): unknown {
-    return getOption(this.#open('getOption'), name);
+  getOption<N extends OptionName>(name: N): OptionValues[N] {
+    return getOption(this.#open('getOption'), name) as OptionValues[N];
   }
 
   /** Raw setsockopt(level, name, value): an int or the value's bytes. */

@@ -8,13 +8,43 @@ import { ScalarSlot, compile, lit, position, readExpression, writeStatement } fr
 import { FieldLayout, NestedLayout, layOut } from './record-layout';
 import { checkEncodable } from './text';
 
+/** A scalar field type. */
+export type ScalarType =
+  | 'int8' | 'int16' | 'int32' | 'int64' | 'uint8' | 'uint16' | 'uint32' | 'uint64'
+  | 'float32' | 'float64' | 'bool';
+
 /** A field type: a scalar, a fixed string or byte array, a scalar array such as 'int32[4]', or a nested record. */
 export type FieldType =
-  | 'int8' | 'int16' | 'int32' | 'int64' | 'uint8' | 'uint16' | 'uint32' | 'uint64'
-  | 'float32' | 'float64' | 'bool'
+  | ScalarType
   | `char[${number}]` | `wchar[${number}]` | `bytes[${number}]`
-  | `${'int8' | 'int16' | 'int32' | 'int64' | 'uint8' | 'uint16' | 'uint32' | 'uint64' | 'float32' | 'float64' | 'bool'}[${number}]`
-  | RecordType<any>;
+  | `${ScalarType}[${number}]`
+  | RecordType<any, any>;
+
+/** What decode gives for a scalar: 64-bit integers as bigint. */
+type ScalarValue<S> = S extends 'int64' | 'uint64' ? bigint : S extends 'bool' ? boolean : number;
+/** What encode takes for a scalar: 64-bit integers as bigint or a safe-integer number. */
+type ScalarInput<S> = S extends 'int64' | 'uint64' ? bigint | number : S extends 'bool' ? boolean : number;
+
+/** The decoded value of a field of type T. */
+export type FieldValue<T> =
+  T extends RecordType<infer U, any> ? U
+    : T extends `char[${number}]` | `wchar[${number}]` ? string
+      : T extends `bytes[${number}]` ? Buffer
+        : T extends `${infer S extends ScalarType}[${number}]` ? ScalarValue<S>[]
+          : ScalarValue<T>;
+
+/** What encode takes for a field of type T. */
+export type FieldInput<T> =
+  T extends RecordType<any, infer I> ? I
+    : T extends `char[${number}]` | `wchar[${number}]` ? string
+      : T extends `bytes[${number}]` ? Uint8Array
+        : T extends `${infer S extends ScalarType}[${number}]` ? ScalarInput<S>[]
+          : ScalarInput<T>;
+
+/** The decoded value of a record with these fields. */
+export type RecordValue<F> = { -readonly [K in keyof F]: FieldValue<F[K]> };
+/** What encode takes for a record with these fields. */
+export type RecordInput<F> = { -readonly [K in keyof F]: FieldInput<F[K]> };
 
 export interface RecordOptions {
   /** 'c' (default): natural alignment and tail padding, as gcc and MSVC lay out a struct on x86-64; 'packed': none. */
@@ -31,17 +61,17 @@ export interface FieldInfo {
   alignment: number;
 }
 
-/** A compiled record type. */
-export interface RecordType<T = Record<string, unknown>> {
+/** A compiled record type: decode gives a T, encode takes an I. */
+export interface RecordType<T = Record<string, unknown>, I = T> {
   /** sizeof the struct, tail padding included. */
   readonly size: number;
   /** alignof the struct: its strictest member's alignment (1 when packed). */
   readonly alignment: number;
   readonly fields: readonly FieldInfo[];
   /** A new Buffer of `size` bytes; padding is zero. @throws CodecError ERR_CODEC_RANGE for a missing or bad field */
-  encode(value: T): Buffer;
+  encode(value: I): Buffer;
   /** Encode into `target` at `offset`; returns `offset + size`. Checks every field before writing. */
-  encodeInto(value: T, target: Uint8Array, offset?: number): number;
+  encodeInto(value: I, target: Uint8Array, offset?: number): number;
   /** Decode exactly `size` bytes. @throws CodecError ERR_CODEC_SHORT for any other length */
   decode(data: Uint8Array): T;
   /** Decode `size` bytes at `offset` of a buffer that may be longer. */
@@ -224,7 +254,8 @@ function asBytes(data: unknown): Uint8Array {
  * ```
  * @throws CodecError ERR_CODEC_FORMAT for an unknown field type
  */
-export function record<T = Record<string, unknown>>(fields: Record<string, FieldType>, options: RecordOptions = {}): RecordType<T> {
+export function record<const F extends Record<string, FieldType>>(fields: F, options: RecordOptions = {}):
+  RecordType<RecordValue<F>, RecordInput<F>> {
   if (options === null || typeof options !== 'object') throw argTypeError(`options must be an object, not ${describe(options)}`);
   const align = options.align ?? 'c';
   const endian = options.endian ?? 'little';
@@ -234,7 +265,7 @@ export function record<T = Record<string, unknown>>(fields: Record<string, Field
   const compiled = compileRecord(layout.fields, layout.size, layout.alignment, endian === 'little');
   const { size, read, write } = compiled;
 
-  const type: RecordType<T> = {
+  const type: RecordType<RecordValue<F>, RecordInput<F>> = {
     size,
     alignment: layout.alignment,
     fields: Object.freeze(layout.fields.map(({ name, offset, size: fieldSize, alignment }) => Object.freeze({ name, offset, size: fieldSize, alignment }))),
@@ -253,13 +284,13 @@ export function record<T = Record<string, unknown>>(fields: Record<string, Field
     decode(data) {
       const bytes = asBytes(data);
       if (bytes.length !== size) throw shortError(`decode requires ${size} bytes, not ${bytes.length}`);
-      return read(bytes, 0) as T;
+      return read(bytes, 0) as RecordValue<F>;
     },
     decodeFrom(data, offset = 0) {
       const bytes = asBytes(data);
       const at = asOffset(offset);
       if (bytes.length - at < size) throw shortError(`decodeFrom needs ${size} bytes at offset ${at}; the buffer has ${Math.max(0, bytes.length - at)}`);
-      return read(bytes, at) as T;
+      return read(bytes, at) as RecordValue<F>;
     },
   };
   Object.freeze(type);
