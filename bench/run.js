@@ -11,7 +11,7 @@ const os = require('node:os');
 const { closeAll, winsock } = require('./harness');
 const { median, min, max, formatNumber, table } = require('./stats');
 
-const SCENARIOS = ['tcp-pingpong', 'tcp-bulk', 'udp-pingpong', 'churn', 'idle-memory'];
+const SCENARIOS = ['tcp-pingpong', 'tcp-pingpong-fast', 'tcp-bulk', 'udp-pingpong', 'udp-burst', 'churn', 'idle-memory'];
 const IMPLS = ['winsock', 'node'];
 
 function parseArgs(argv) {

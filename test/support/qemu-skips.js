@@ -11,6 +11,7 @@ const SKIPS = [
   [/lets the process exit when nothing but urgent waits/, 'starts a child node: qemu-user cannot exec an arm64 binary without binfmt_misc'],
   [/a Python peer/, 'starts a child node: qemu-user cannot exec an arm64 binary without binfmt_misc'],
   [/the examples run/, 'starts a child node: qemu-user cannot exec an arm64 binary without binfmt_misc'],
+  [/the README's API tour/, 'starts a child node: qemu-user cannot exec an arm64 binary without binfmt_misc'],
   [/joins a multicast group on loopback/, 'qemu-user does not emulate setsockopt(IP_MULTICAST_IF): ENOPROTOOPT'],
   [/reaps exactly the \d+ idle connections/, 'timing: emulated, 1000 clients trading every 100 ms miss the 1 s idle timeout'],
   [/compile test\/types\/|type-checks the using blocks/, 'type-checks the .d.ts files with tsc, the same on every CPU (45 s emulated)'],

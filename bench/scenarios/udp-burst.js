@@ -1,0 +1,96 @@
+'use strict';
+// UDP burst: 64-byte datagrams sent one way as fast as the sender can;
+// the receiver counts what it is given. winsock: sendTo() and a datagram
+// socket read with startReading(); node: dgram send() and 'message'.
+// Metric: datagrams delivered per second, between the first and the last
+// the receiver got (loopback drops what the receiver cannot keep up with).
+const dgram = require('node:dgram');
+const { once } = require('node:events');
+const { LOOPBACK, winsock, runClient, track } = require('../harness');
+
+const SIZE = 64;
+const message = Buffer.alloc(SIZE, 0x75);
+const BATCH = 256;
+
+const roles = {
+  async winsock({ address, count }) {
+    const socket = new winsock.Socket({ type: 'dgram' });
+    const close = track(() => socket.close());
+    try {
+      socket.setOption('SO_SNDBUF', 4 * 1024 * 1024);
+      for (let sent = 0; sent < count; sent += BATCH) {
+        const sends = [];
+        for (let i = 0; i < BATCH && sent + i < count; i++) sends.push(socket.sendTo(message, address));
+        await Promise.all(sends);
+      }
+      return count;
+    } finally {
+      close();
+    }
+  },
+
+  async node({ address, count }) {
+    const socket = dgram.createSocket({ type: 'udp4', sendBufferSize: 4 * 1024 * 1024 });
+    const close = track(() => socket.close());
+    try {
+      for (let sent = 0; sent < count; sent += BATCH) {
+        const sends = [];
+        for (let i = 0; i < BATCH && sent + i < count; i++) {
+          sends.push(new Promise((resolve, reject) => socket.send(message, address.port, address.address, (error) => (error ? reject(error) : resolve()))));
+        }
+        await Promise.all(sends);
+      }
+      return count;
+    } finally {
+      close();
+    }
+  },
+};
+
+/** A receiver that counts datagrams and notes when the first and the last came. */
+async function receiver(impl) {
+  const stats = { count: 0, first: 0, last: 0 };
+  const note = () => {
+    const now = performance.now();
+    if (stats.count++ === 0) stats.first = now;
+    stats.last = now;
+  };
+  if (impl === 'winsock') {
+    const socket = new winsock.Socket({ type: 'dgram' }).bind({ address: LOOPBACK, port: 0 });
+    track(() => socket.close());
+    socket.setOption('SO_RCVBUF', 4 * 1024 * 1024);
+    socket.startReading(note);
+    return { stats, address: socket.localAddress(), close: () => socket.close() };
+  }
+  const socket = dgram.createSocket({ type: 'udp4', recvBufferSize: 4 * 1024 * 1024 });
+  track(() => socket.close());
+  socket.on('message', note);
+  socket.bind(0, LOOPBACK);
+  await once(socket, 'listening');
+  return { stats, address: { address: LOOPBACK, port: socket.address().port }, close: () => socket.close() };
+}
+
+module.exports = {
+  name: 'udp-burst',
+  note: ({ quick, scale = 1 }) => `${quick ? 2000 : Math.round(1000000 * scale)} datagrams of ${SIZE} B one way`,
+  unit: 'datagrams/s',
+  better: 'higher',
+  roles,
+  async run({ impl, shape, quick, scale = 1 }) {
+    const count = quick ? 2000 : Math.round(1000000 * scale);
+    const sink = await receiver(impl);
+    try {
+      await runClient(shape, 'udp-burst', impl, { address: sink.address, count });
+      // What is still in flight arrives within a few quiet turns.
+      for (let seen = -1; seen !== sink.stats.count;) {
+        seen = sink.stats.count;
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      const { count: received, first, last } = sink.stats;
+      if (received < 2) throw new Error(`only ${received} of ${count} datagrams arrived`);
+      return received / ((last - first) / 1000);
+    } finally {
+      sink.close();
+    }
+  },
+};
