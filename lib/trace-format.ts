@@ -3,6 +3,9 @@
 // bytes as short text or hex), and the one-line rendering of a message that
 // NODE_DEBUG=winsock and the `winsock` command print.
 import { constants } from './constants';
+import { errorText } from './error-text';
+
+export { errorText } from './error-text';
 
 /** What `winsock:call` publishes: one message per completed call. */
 export interface CallMessage {
@@ -137,16 +140,6 @@ export function bytesText(data: Uint8Array): string {
   const more = data.byteLength > PREVIEW ? `... (${data.byteLength} bytes)` : '';
   if (isText(view)) return `${JSON.stringify(view.toString('latin1'))}${more}`;
   return `<${view.toString('hex').replace(/(..)(?!$)/g, '$1 ')}>${more}`;
-}
-
-/** The fields of an error a person needs: its code, and errno and wsaName where it has them. */
-export function errorText(error: unknown): string {
-  if (error === null || typeof error !== 'object') return String(error);
-  const { code, errno, wsaName, message } = error as { code?: string; errno?: number; wsaName?: string; message?: string };
-  const parts = [code ?? (error as Error).name ?? 'Error'];
-  if (typeof errno === 'number') parts.push(`errno ${errno}`);
-  if (wsaName !== undefined) parts.push(wsaName);
-  return `${parts.join(' ')} (${message ?? ''})`;
 }
 
 function ms(value: number): string {
