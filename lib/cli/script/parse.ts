@@ -13,8 +13,12 @@ export type Qualifier = 'posix' | 'winsock' | 'wine' | 'windows' | 'linux' | 'da
 const QUALIFIERS: readonly string[] = ['posix', 'winsock', 'wine', 'windows', 'linux', 'darwin', 'freebsd'];
 
 export interface Expectation {
-  /** `=> VALUE`: the step succeeds with this value; `! CODES`: it fails with one of these codes. */
-  kind: 'value' | 'error';
+  /**
+   * `=> VALUE`: the step succeeds with this value; `! CODES`: it fails with
+   * one of these codes; `?`: whatever it does is shown, not judged (what a
+   * platform leaves undefined).
+   */
+  kind: 'value' | 'error' | 'any';
   value?: unknown;
   codes?: string[];
   on?: Qualifier;
@@ -47,9 +51,13 @@ function expectations(tokens: Token[], line: number): Expectation[] {
   for (let i = 0; i < tokens.length;) {
     const operator = tokens[i];
     const operand = tokens[i + 1];
-    if (operand === undefined) throw new ScriptError(`${operator.text} needs a value after it`, line);
     let expectation: Expectation;
-    if (operator.text === '=>') {
+    if (operator.text === '?') {
+      expectation = { kind: 'any', text: '?' };
+      i -= 1;
+    } else if (operand === undefined) {
+      throw new ScriptError(`${operator.text} needs a value after it`, line);
+    } else if (operator.text === '=>') {
       if (!operand.json && !/^@\w+$/.test(operand.text)) {
         throw new ScriptError(`=> takes a JSON value (strings in double quotes) or @name; got ${operand.text}`, line);
       }
@@ -58,7 +66,7 @@ function expectations(tokens: Token[], line: number): Expectation[] {
       if (operand.json && typeof operand.value !== 'number') throw new ScriptError(`! takes an error code, got ${operand.text}`, line);
       expectation = { kind: 'error', codes: operand.text.split('|'), text: `! ${operand.text}` };
     } else {
-      throw new ScriptError(`expected => or ! here, got ${operator.text}`, line);
+      throw new ScriptError(`expected =>, ! or ? here, got ${operator.text}`, line);
     }
     i += 2;
     if (tokens[i]?.text === 'on') {
@@ -83,11 +91,17 @@ export function parseLine(text: string, line: number): Step | null {
   const tokens = tokenize(text, line);
   if (tokens.length === 0) return null;
   const source = tokens.map((token) => token.text).join(' ');
-  const at = tokens.findIndex((token) => !token.json && (token.text === '=>' || token.text === '!'));
+  // & ends the step: after its arguments, or after its expectations.
+  const isAmpersand = (token: Token | undefined) => token !== undefined && !token.json && token.text === '&';
+  let background = false;
+  if (isAmpersand(tokens[tokens.length - 1])) {
+    background = true;
+    tokens.pop();
+  }
+  const at = tokens.findIndex((token) => !token.json && (token.text === '=>' || token.text === '!' || token.text === '?'));
   const head = at === -1 ? tokens : tokens.slice(0, at);
   const expected = at === -1 ? [] : expectations(tokens.slice(at), line);
-  let background = false;
-  if (head.length > 0 && !head[head.length - 1].json && head[head.length - 1].text === '&') {
+  if (isAmpersand(head[head.length - 1])) {
     background = true;
     head.pop();
   }
