@@ -31,6 +31,7 @@ function terminal(name, command) {
   const tmux = (...args) => execFileSync('tmux', ['-L', name, ...args], { encoding: 'utf8' });
   // remain-on-exit in the same call: the screen stays readable after the command ends.
   tmux('new-session', '-d', '-s', name, '-x', '220', '-y', '50', command, ';', 'set-option', '-t', name, 'remain-on-exit', 'on');
+  const socketPath = tmux('display-message', '-p', '-t', name, '#{socket_path}').trim();
   const screen = () => tmux('capture-pane', '-p', '-J', '-S', '-500', '-t', name);
   return {
     screen,
@@ -50,7 +51,12 @@ function terminal(name, command) {
       }
     },
     dead: () => tmux('display-message', '-p', '-t', name, '#{pane_dead}').trim() === '1',
-    kill: () => { try { tmux('kill-server'); } catch { /* already gone */ } },
+    kill() {
+      try {
+        tmux('kill-server');
+      } catch { /* already gone */ }
+      fs.rmSync(socketPath, { force: true });
+    },
   };
 }
 
