@@ -125,7 +125,7 @@ const CALLS: Record<string, CallSpec> = {
       `${data.length} ${bytesText(data)} from ${addressText(address)}${truncated ? ' (truncated)' : ''}`,
   },
   shutdown: { call: 'shutdown', args: ([how]) => [shutdownName(how as number)], result: ok },
-  close: { call: 'close', args: none, result: ok },
+  close: { call: 'close', args: none, result: (unsent) => (unsent > 0 ? `ok, ${unsent} unsent bytes dropped` : 'ok') },
   detach: { call: 'detach', args: none, result: () => 'handed over' },
   localAddress: { call: 'getsockname', args: none, result: (address) => addressText(address) },
   remoteAddress: { call: 'getpeername', args: none, result: (address) => addressText(address) },

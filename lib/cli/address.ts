@@ -4,7 +4,7 @@ import { lookup } from 'node:dns/promises';
 import { isIP } from 'node:net';
 
 import type { SocketAddress } from '../address';
-import { UsageError } from './errors';
+import { CommandLineError } from './errors';
 
 export interface HostPort {
   host: string;
@@ -23,13 +23,13 @@ export function splitHostPort(text: string, defaultHost?: string): HostPort {
   } else {
     const colon = text.lastIndexOf(':');
     if (colon <= 0 || text.indexOf(':') !== colon) {
-      throw new UsageError(`expected HOST:PORT (or [IPV6]:PORT), got ${JSON.stringify(text)}`);
+      throw new CommandLineError(`expected HOST:PORT (or [IPV6]:PORT), got ${JSON.stringify(text)}`);
     }
     host = text.slice(0, colon);
     port = text.slice(colon + 1);
   }
   const number = Number(port);
-  if (!/^\d+$/.test(port) || number > 65535) throw new UsageError(`bad port ${JSON.stringify(port)} in ${JSON.stringify(text)}`);
+  if (!/^\d+$/.test(port) || number > 65535) throw new CommandLineError(`bad port ${JSON.stringify(port)} in ${JSON.stringify(text)}`);
   return { host: host ?? (defaultHost as string), port: number };
 }
 
@@ -41,6 +41,6 @@ export async function resolveHostPort(text: string, family: 'inet' | 'inet6', de
     const { address } = await lookup(host, { family: family === 'inet6' ? 6 : 4 });
     return { address, port };
   } catch (error) {
-    throw new UsageError(`cannot resolve ${JSON.stringify(host)}: ${(error as Error).message}`);
+    throw new CommandLineError(`cannot resolve ${JSON.stringify(host)}: ${(error as Error).message}`);
   }
 }

@@ -3,13 +3,13 @@
 import { errorText } from '../error-text';
 
 /** A mistake on the command line (or in a script): exit code 2. */
-export class UsageError extends Error {
-  override name = 'UsageError';
+export class CommandLineError extends Error {
+  override name = 'CommandLineError';
 }
 
 /** One line on standard error: `winsock: connect ECONNREFUSED errno 111 (connect ECONNREFUSED 127.0.0.1:9)`. */
 export function report(error: unknown): void {
-  if (error instanceof UsageError) {
+  if (error instanceof CommandLineError) {
     process.stderr.write(`winsock: ${error.message}\n`);
     return;
   }

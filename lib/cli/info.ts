@@ -6,7 +6,7 @@ import { parseArgs } from 'node:util';
 
 import { Socket, backend, constants, description, underWine, type OptionName, type SocketType } from '../index';
 import { OPTIONS } from '../options';
-import { UsageError } from './errors';
+import { CommandLineError } from './errors';
 import { INFO } from './usage';
 
 interface OptionRow {
@@ -58,7 +58,7 @@ export async function info(args: string[]): Promise<number> {
   try {
     ({ values } = parseArgs({ args, options: { json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } }, strict: true }));
   } catch (error) {
-    throw new UsageError((error as Error).message);
+    throw new CommandLineError((error as Error).message);
   }
   if (values.help) {
     process.stdout.write(INFO);

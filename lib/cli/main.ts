@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // The `winsock` command: one subcommand a module, each returning its exit code.
-import { UsageError, exit, report } from './errors';
+import { CommandLineError, exit, report } from './errors';
 import * as usage from './usage';
 
 type Command = (args: string[]) => Promise<number>;
@@ -34,7 +34,7 @@ async function main(argv: string[]): Promise<number> {
     return await command.load()(args);
   } catch (error) {
     report(error);
-    if (error instanceof UsageError) {
+    if (error instanceof CommandLineError) {
       process.stderr.write(`\n${command.usage}`);
       return 2;
     }

@@ -8,7 +8,7 @@ import { parseArgs } from 'node:util';
 import { IdleReaper, Socket, type SocketAddress, type SocketError } from '../index';
 import { addressText, bytesText } from '../trace-format';
 import { resolveHostPort } from './address';
-import { UsageError } from './errors';
+import { CommandLineError } from './errors';
 import { printTrace, toStderr } from './trace-printer';
 import { CONNECT, LISTEN } from './usage';
 
@@ -40,14 +40,14 @@ function parse<T extends Record<string, { type: 'boolean' | 'string'; short?: st
   try {
     return parseArgs({ args, options, allowPositionals: true, strict: true });
   } catch (error) {
-    throw new UsageError((error as Error).message);
+    throw new CommandLineError((error as Error).message);
   }
 }
 
 function milliseconds(text: string | undefined): number | undefined {
   if (text === undefined) return undefined;
   const value = Number(text);
-  if (!/^\d+$/.test(text) || value > 0x7fffffff) throw new UsageError(`--timeout takes milliseconds, got ${JSON.stringify(text)}`);
+  if (!/^\d+$/.test(text) || value > 0x7fffffff) throw new CommandLineError(`--timeout takes milliseconds, got ${JSON.stringify(text)}`);
   return value;
 }
 
@@ -56,7 +56,7 @@ function oobByte(text: string | undefined): number | undefined {
   if (text === undefined) return undefined;
   if (/^0x[0-9a-f]{1,2}$/i.test(text)) return Number(text);
   const bytes = Buffer.from(text, 'utf8');
-  if (bytes.length !== 1) throw new UsageError(`--oob-byte takes one byte (a character, or 0xNN), got ${JSON.stringify(text)}`);
+  if (bytes.length !== 1) throw new CommandLineError(`--oob-byte takes one byte (a character, or 0xNN), got ${JSON.stringify(text)}`);
   return bytes[0];
 }
 
@@ -204,7 +204,7 @@ export async function connect(args: string[]): Promise<number> {
     process.stdout.write(CONNECT);
     return 0;
   }
-  if (positionals.length !== 1) throw new UsageError('connect takes one HOST:PORT');
+  if (positionals.length !== 1) throw new CommandLineError('connect takes one HOST:PORT');
   const settings = settingsOf(values);
   startTrace(values);
   const target = await resolveHostPort(positionals[0], settings.family);
@@ -229,9 +229,9 @@ export async function listen(args: string[]): Promise<number> {
     process.stdout.write(LISTEN);
     return 0;
   }
-  if (positionals.length !== 1) throw new UsageError('listen takes one [HOST:]PORT');
+  if (positionals.length !== 1) throw new CommandLineError('listen takes one [HOST:]PORT');
   const settings = settingsOf(values);
-  if (values.keep && settings.udp) throw new UsageError('--keep serves one TCP connection after another; --udp has no connections');
+  if (values.keep && settings.udp) throw new CommandLineError('--keep serves one TCP connection after another; --udp has no connections');
   startTrace(values);
   const address = await resolveHostPort(positionals[0], settings.family, settings.family === 'inet6' ? '::' : '0.0.0.0');
   const input = new Input();

@@ -236,7 +236,9 @@ export const COMMANDS: Record<string, Command> = {
     words: () => Object.keys(OPTIONS),
     run(lab, rest) {
       const [name] = words(rest);
-      current(lab).setOption(optionName(name), optionValue(rest.trim().slice(name.length).trim()));
+      // A name typed at run time: setOption checks it (read-only ones are refused there).
+      const setOption = current(lab).setOption as (name: string, value: unknown) => Socket;
+      setOption.call(current(lab), optionName(name), optionValue(rest.trim().slice(name.length).trim()));
     },
   },
   getopt: {

@@ -12,7 +12,7 @@ import { parseArgs } from 'node:util';
 import { type Socket, backend, description, underWine } from '../index';
 import { type CallMessage, type StateMessage, formatCall, formatState } from '../trace';
 import { bytesText, errorText } from '../trace-format';
-import { UsageError } from './errors';
+import { CommandLineError } from './errors';
 import { COMMANDS, CommandError, type Lab } from './repl-commands';
 import { ArrivalWatch } from './repl-watch';
 import { REPL } from './usage';
@@ -228,7 +228,7 @@ export async function repl(args: string[]): Promise<number> {
       options: { udp: { type: 'boolean' }, inet6: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
     });
   } catch (error) {
-    throw new UsageError((error as Error).message);
+    throw new CommandLineError((error as Error).message);
   }
   const { values, positionals } = parsed;
   if (values.help) {
@@ -237,9 +237,9 @@ export async function repl(args: string[]): Promise<number> {
   }
   const [verb, where, ...extra] = positionals;
   if (extra.length > 0 || (verb !== undefined && verb !== 'connect' && verb !== 'listen') || (verb === 'connect' && where === undefined)) {
-    throw new UsageError('repl takes nothing, connect HOST:PORT or listen [HOST:]PORT');
+    throw new CommandLineError('repl takes nothing, connect HOST:PORT or listen [HOST:]PORT');
   }
-  if (verb === 'listen' && values.udp) throw new UsageError('datagram sockets do not listen: start with --udp alone, then bind');
+  if (verb === 'listen' && values.udp) throw new CommandLineError('datagram sockets do not listen: start with --udp alone, then bind');
   const session = new Session({ family: values.inet6 ? 'inet6' : 'inet', type: values.udp ? 'dgram' : 'stream' });
   // As if typed: connect; or listen, then accept the first connection.
   const initial = verb === 'connect' ? [`connect ${where}`] : verb === 'listen' ? [`listen ${where ?? '0'}`, 'accept'] : [];

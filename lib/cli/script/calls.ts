@@ -3,8 +3,7 @@
 // @name, option names as words), a few helpers of the script's own
 // (read, on, next), and every other Socket method or property, called with
 // JSON arguments as they are.
-import type { Socket } from '../../index';
-import { constants } from '../../index';
+import { type Socket, constants } from '../../index';
 import { ScriptError, type Token } from './tokens';
 
 /** What a call needs from the running script. */
@@ -130,7 +129,8 @@ const SPECS: Record<string, Spec> = {
   },
   setOption: {
     arity: [2, 2],
-    invoke: (s, [name, value], _f, c) => s.setOption(word(name) as never, plainArgument(value, c)),
+    // A name the script wrote: setOption checks it at run time (ERR_UNKNOWN_OPTION, read only).
+    invoke: (s, [name, value], _f, c) => (s.setOption as (name: string, value: unknown) => Socket).call(s, word(name), plainArgument(value, c)),
   },
   getOption: { arity: [1, 1], invoke: (s, [name]) => s.getOption(word(name) as never) },
   setsockopt: {

@@ -4,7 +4,7 @@
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 
-import { UsageError } from '../errors';
+import { CommandLineError } from '../errors';
 import { printTrace, toStderr } from '../trace-printer';
 import { RUN } from '../usage';
 import { Reporter } from './report';
@@ -27,16 +27,16 @@ export async function run(args: string[]): Promise<number> {
       },
     });
   } catch (error) {
-    throw new UsageError((error as Error).message);
+    throw new CommandLineError((error as Error).message);
   }
   const { values, positionals } = parsed;
   if (values.help) {
     process.stdout.write(RUN);
     return 0;
   }
-  if (positionals.length === 0) throw new UsageError('run takes at least one FILE');
+  if (positionals.length === 0) throw new CommandLineError('run takes at least one FILE');
   const timeout = values.timeout === undefined ? DEFAULT_TIMEOUT : Number(values.timeout);
-  if (!Number.isInteger(timeout) || timeout <= 0) throw new UsageError(`--timeout takes milliseconds, got ${values.timeout}`);
+  if (!Number.isInteger(timeout) || timeout <= 0) throw new CommandLineError(`--timeout takes milliseconds, got ${values.timeout}`);
   if (values.trace) printTrace(toStderr);
   const reporter = new Reporter(Boolean(values.json), (line) => process.stdout.write(`${line}\n`));
   let exit = 0;
