@@ -2,104 +2,111 @@
 // What tracing costs a call: the same operations with the addon's own
 // methods (no wrapper at all), with the trace wrappers and nobody
 // subscribed (one hasSubscribers check), and with a subscriber on
-// winsock:call that formats each message. Rounds alternate the three, so
-// drift hits all; the table shows medians. Build first (npm run build:ts):
-//   node bench/trace.js [--quick]
-const diagnosticsChannel = require('node:diagnostics_channel');
-const { Socket, backend, description, formatCall } = require('../dist');
-const { unwrapForBenchmark } = require('../dist/trace');
+// winsock:call that formats each message. Each measurement is a process of
+// its own in one mode from its start (switching the methods back and forth
+// in one process would measure V8's reaction to that instead); the modes
+// alternate, round after round, and the table shows medians. Build first
+// (npm run build:ts):
+//   node bench/trace.js [--quick] [--rounds N]
+const { execFileSync } = require('node:child_process');
 const { median, formatNumber, table } = require('./stats');
 
-const quick = process.argv.includes('--quick');
-const ROUNDS = quick ? 1 : 7;
-const SYNC_CALLS = quick ? 2000 : 300000;
-const ROUND_TRIPS = quick ? 200 : 20000;
+const MODES = {
+  unwrapped: 'addon methods, unwrapped',
+  wrapped: 'wrapped, nobody subscribes',
+  subscribed: 'wrapped, a subscriber formats each call',
+};
 
-async function pair() {
+// ---- one measurement, in a child process --------------------------------
+
+async function measure(mode, quick) {
+  const diagnosticsChannel = require('node:diagnostics_channel');
+  const { unwrapForBenchmark } = require('../dist/trace');
+  if (mode === 'unwrapped') unwrapForBenchmark();
+  const { Socket, formatCall } = require('../dist');
+  let formatted = 0;
+  if (mode === 'subscribed') diagnosticsChannel.subscribe('winsock:call', (message) => { formatted += formatCall(message).length; });
+
+  const syncCalls = quick ? 2000 : 200000;
+  const roundTrips = quick ? 200 : 10000;
   const listener = new Socket().bind({ address: '127.0.0.1', port: 0 }).listen();
   const client = new Socket();
   const [server] = await Promise.all([listener.accept(), client.connect(listener.localAddress())]);
   listener.close();
   client.setOption('TCP_NODELAY', true);
   server.setOption('TCP_NODELAY', true);
-  return [client, server];
+  const message = Buffer.alloc(64, 0x61);
+  const operations = {
+    'bytesAvailable() (ioctl FIONREAD)': async () => {
+      for (let i = 0; i < syncCalls; i++) client.bytesAvailable();
+      return syncCalls;
+    },
+    "getOption('TCP_NODELAY') (getsockopt)": async () => {
+      for (let i = 0; i < syncCalls; i++) client.getOption('TCP_NODELAY');
+      return syncCalls;
+    },
+    'send + recv of 64 bytes each way (a round trip)': async () => {
+      for (let i = 0; i < roundTrips; i++) {
+        await client.send(message);
+        await server.recv(64, { waitAll: true });
+        await server.send(message);
+        await client.recv(64, { waitAll: true });
+      }
+      return roundTrips;
+    },
+  };
+  const result = {};
+  for (const [name, run] of Object.entries(operations)) {
+    if (!quick) await run();  // warm-up
+    const start = process.hrtime.bigint();
+    const count = await run();
+    result[name] = Number(process.hrtime.bigint() - start) / count;
+  }
+  client.close();
+  server.close();
+  if (mode === 'subscribed' && formatted === 0) throw new Error('the subscriber saw no message');
+  return result;
 }
 
-const message = Buffer.alloc(64, 0x61);
+// ---- the rounds, in the parent -----------------------------------------
 
-// Each operation: nanoseconds per call (or per round trip).
-const OPERATIONS = {
-  'bytesAvailable() (ioctl FIONREAD)': async ([client]) => {
-    const start = process.hrtime.bigint();
-    for (let i = 0; i < SYNC_CALLS; i++) client.bytesAvailable();
-    return Number(process.hrtime.bigint() - start) / SYNC_CALLS;
-  },
-  "getOption('TCP_NODELAY') (getsockopt)": async ([client]) => {
-    const start = process.hrtime.bigint();
-    for (let i = 0; i < SYNC_CALLS; i++) client.getOption('TCP_NODELAY');
-    return Number(process.hrtime.bigint() - start) / SYNC_CALLS;
-  },
-  'send + recv of 64 bytes each way (a round trip)': async ([client, server]) => {
-    const start = process.hrtime.bigint();
-    for (let i = 0; i < ROUND_TRIPS; i++) {
-      await client.send(message);
-      await server.recv(64, { waitAll: true });
-      await server.send(message);
-      await client.recv(64, { waitAll: true });
-    }
-    return Number(process.hrtime.bigint() - start) / ROUND_TRIPS;
-  },
-};
-
-let formatted = 0;
-const formatting = (msg) => { formatted += formatCall(msg).length; };
-
-const MODES = {
-  'addon methods, unwrapped': () => unwrapForBenchmark(),
-  'wrapped, nobody subscribes': () => () => {},
-  'wrapped, a subscriber formats each call': () => {
-    diagnosticsChannel.subscribe('winsock:call', formatting);
-    return () => diagnosticsChannel.unsubscribe('winsock:call', formatting);
-  },
-};
-
-async function main() {
+function main() {
+  const quick = process.argv.includes('--quick');
+  const at = process.argv.indexOf('--rounds');
+  const rounds = at !== -1 ? Number(process.argv[at + 1]) : quick ? 1 : 9;
+  const { backend, description } = require('../dist');
   console.log(`winsock trace cost${quick ? ' (--quick: a smoke run, not a measurement)' : ''}`);
-  console.log(`backend: ${backend} (${description}); node ${process.version}; ${ROUNDS} round(s), medians, ns per operation\n`);
-  const sockets = await pair();
+  console.log(`backend: ${backend} (${description}); node ${process.version}; ${rounds} round(s) of one process a mode, ` +
+    'medians, ns per operation\n');
   const samples = {};
-  try {
-    for (let round = 0; round < ROUNDS + (quick ? 0 : 1); round++) {
-      for (const [operation, run] of Object.entries(OPERATIONS)) {
-        for (const [mode, enter] of Object.entries(MODES)) {
-          const leave = enter();
-          let ns;
-          try {
-            ns = await run(sockets);
-          } finally {
-            leave();
-          }
-          if (round === 0 && !quick) continue;  // the warm-up round
-          ((samples[operation] ??= {})[mode] ??= []).push(ns);
-        }
-      }
+  for (let round = 0; round < rounds; round++) {
+    // Alternate the order, so that drift hits every mode alike.
+    const modes = Object.keys(MODES);
+    if (round % 2 === 1) modes.reverse();
+    for (const mode of modes) {
+      const output = execFileSync(process.execPath, [__filename, '--child', mode, ...(quick ? ['--quick'] : [])], { encoding: 'utf8' });
+      for (const [operation, ns] of Object.entries(JSON.parse(output))) ((samples[operation] ??= {})[mode] ??= []).push(ns);
     }
-  } finally {
-    for (const socket of sockets) socket.close();
   }
-  const modes = Object.keys(MODES);
   const rows = Object.entries(samples).map(([operation, byMode]) => {
-    const base = median(byMode[modes[0]]);
-    return [operation, ...modes.map((mode) => {
+    const base = median(byMode.unwrapped);
+    return [operation, ...Object.keys(MODES).map((mode) => {
       const value = median(byMode[mode]);
-      return mode === modes[0] ? formatNumber(value) : `${formatNumber(value)} (${value >= base ? '+' : ''}${formatNumber(((value - base) / base) * 100)}%)`;
+      if (mode === 'unwrapped') return formatNumber(value);
+      const change = ((value - base) / base) * 100;
+      return `${formatNumber(value)} (${change >= 0 ? '+' : ''}${formatNumber(change)}%)`;
     })];
   });
-  console.log(table(['operation (ns each)', ...modes], rows));
-  if (formatted === 0) throw new Error('the subscriber saw no message');
+  console.log(table(['operation (ns each)', ...Object.values(MODES)], rows));
 }
 
-main().catch((error) => {
-  console.error(error);
-  process.exitCode = 1;
-});
+if (process.argv[2] === '--child') {
+  measure(process.argv[3], process.argv.includes('--quick')).then((result) => {
+    process.stdout.write(JSON.stringify(result));
+  }, (error) => {
+    console.error(error);
+    process.exitCode = 1;
+  });
+} else {
+  main();
+}
