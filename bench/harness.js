@@ -26,6 +26,22 @@ function track(close) {
   return closer;
 }
 
+/**
+ * Subscribes to the trace channels with what a printer does but the write:
+ * formats each message. Children forked later subscribe too (the env).
+ */
+let subscribed = false;
+function subscribe() {
+  const diagnosticsChannel = require('node:diagnostics_channel');
+  process.env.WINSOCK_BENCH_SUBSCRIBE = '1';
+  if (subscribed) return;
+  subscribed = true;
+  let formatted = 0;
+  diagnosticsChannel.subscribe('winsock:call', (message) => { formatted += winsock.formatCall(message).length; });
+  diagnosticsChannel.subscribe('winsock:state', (message) => { formatted += winsock.formatState(message).length; });
+}
+if (process.env.WINSOCK_BENCH_SUBSCRIBE === '1') subscribe();
+
 function closeAll() {
   for (const closer of [...open]) {
     try { closer(); } catch { /* already gone */ }
@@ -131,5 +147,5 @@ async function runClient(shape, scenario, role, params) {
 }
 
 module.exports = {
-  LOOPBACK, winsock, track, closeAll, winsockListener, nodeListener, readExactly, isClosed, forkRole, runClient,
+  LOOPBACK, winsock, track, closeAll, subscribe, winsockListener, nodeListener, readExactly, isClosed, forkRole, runClient,
 };

@@ -3,19 +3,23 @@
 // in two process shapes: 'same' (server and client in this process) and
 // 'child' (the client forked). One warm-up then --rounds rounds per impl,
 // alternating impls so drift hits both; the table shows medians.
-//   node bench/run.js [--quick] [--json] [--rounds N] [--scale F] [--only a,b] [--shape same|child|both]
+//   node bench/run.js [--quick] [--json] [--rounds N] [--scale F] [--only a,b] [--shape same|child|both] [--subscribe]
+// --subscribe puts a subscriber on the trace channels (winsock:call and
+// winsock:state) that formats every message, in this process and the
+// children: what tracing costs when someone listens. Without it nobody
+// subscribes, and each call pays one hasSubscribers check.
 // --scale F runs F times the full counts (bench:win32 uses 0.1: Wine is slow).
 // A scenario that fails shows its error in its row and makes the exit code 1.
 // Build first: npx tsc -p tsconfig.json (and the addon, npm run build:native).
 const os = require('node:os');
-const { closeAll, winsock } = require('./harness');
+const { closeAll, subscribe, winsock } = require('./harness');
 const { median, min, max, formatNumber, table } = require('./stats');
 
 const SCENARIOS = ['tcp-pingpong', 'tcp-pingpong-fast', 'tcp-bulk', 'udp-pingpong', 'udp-burst', 'churn', 'idle-memory'];
 const IMPLS = ['winsock', 'node'];
 
 function parseArgs(argv) {
-  const options = { quick: false, json: false, rounds: 3, scale: 1, only: SCENARIOS, shapes: ['same', 'child'] };
+  const options = { quick: false, json: false, rounds: 3, scale: 1, only: SCENARIOS, shapes: ['same', 'child'], subscribe: false };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     const value = () => {
@@ -24,6 +28,7 @@ function parseArgs(argv) {
     };
     if (arg === '--quick') options.quick = true;
     else if (arg === '--json') options.json = true;
+    else if (arg === '--subscribe') options.subscribe = true;
     else if (arg === '--scale') {
       options.scale = Number(value());
       if (!(options.scale > 0 && options.scale <= 1)) throw new Error('--scale takes a number in (0, 1]');
@@ -40,7 +45,7 @@ function parseArgs(argv) {
       if (!['same', 'child', 'both'].includes(shape)) throw new Error('--shape takes same, child or both');
       options.shapes = shape === 'both' ? ['same', 'child'] : [shape];
     } else if (arg === '--help' || arg === '-h') {
-      process.stdout.write(`usage: node bench/run.js [--quick] [--json] [--rounds N] [--scale F] [--only ${SCENARIOS.join(',')}] [--shape same|child|both]\n`);
+      process.stdout.write(`usage: node bench/run.js [--quick] [--json] [--rounds N] [--scale F] [--only ${SCENARIOS.join(',')}] [--shape same|child|both] [--subscribe]\n`);
       process.exit(0);
     } else throw new Error(`unknown option ${arg}`);
   }
@@ -58,6 +63,7 @@ function machine() {
     backend: winsock.backend,
     description: winsock.description,
     underWine: Boolean(winsock.underWine),
+    traceSubscriber: Boolean(process.env.WINSOCK_BENCH_SUBSCRIBE),
   };
 }
 
@@ -123,11 +129,13 @@ async function main() {
     return;
   }
   const log = (line) => process.stderr.write(line + '\n');
+  if (options.subscribe) subscribe();
   const info = machine();
   if (!options.json) {
     process.stdout.write(`winsock bench${options.quick ? ' (--quick: tiny counts, a smoke test, not a measurement)' : ''}\n`);
     process.stdout.write(`cpu: ${info.cpu} x ${info.cores} cores; ${info.platform}; node ${info.node}\n`);
     process.stdout.write(`winsock backend: ${info.backend} (${info.description})${info.underWine ? ' under Wine' : ''}\n`);
+    process.stdout.write(`trace: ${options.subscribe ? 'a subscriber on winsock:call and winsock:state formats every message' : 'nobody subscribes'}\n`);
     process.stdout.write(`${options.rounds} round(s) per impl${options.quick ? '' : ' after 1 warm-up'}, medians; ratio = winsock / node` +
       `${options.scale < 1 ? `; counts x ${options.scale}` : ''}\n\n`);
   }

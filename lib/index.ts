@@ -14,3 +14,5 @@ export { IdleReaper } from './reaper';
 export type { IdleReaperOptions, IdleKind } from './reaper';
 export { Server, createServer } from './server';
 export type { ServerOptions, ConnectionHandler, CloseOptions, WorkerExit } from './server';
+export { formatCall, formatState } from './trace';
+export type { CallMessage, StateMessage } from './trace';

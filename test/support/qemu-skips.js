@@ -3,15 +3,19 @@
 // an arm64 node under qemu-user: the tests below cannot hold there for
 // reasons of the emulator, not of the addon, so each is skipped and says why.
 // They all run natively (npm test) and under Wine.
+const CHILD_NODE = 'starts a child node: qemu-user cannot exec an arm64 binary without binfmt_misc';
 const SKIPS = [
-  [/loads with import, named exports/, 'starts a child node: qemu-user cannot exec an arm64 binary without binfmt_misc'],
-  [/keeps no timer alive with no sockets/, 'starts a child node: qemu-user cannot exec an arm64 binary without binfmt_misc'],
-  [/keeps accepting after EMFILE/, 'starts a child node: qemu-user cannot exec an arm64 binary without binfmt_misc'],
-  [/a worker thread terminated at any moment/, 'starts a child node: qemu-user cannot exec an arm64 binary without binfmt_misc'],
-  [/lets the process exit when nothing but urgent waits/, 'starts a child node: qemu-user cannot exec an arm64 binary without binfmt_misc'],
-  [/a Python peer/, 'starts a child node: qemu-user cannot exec an arm64 binary without binfmt_misc'],
-  [/the examples run/, 'starts a child node: qemu-user cannot exec an arm64 binary without binfmt_misc'],
-  [/the README's API tour/, 'starts a child node: qemu-user cannot exec an arm64 binary without binfmt_misc'],
+  [/loads with import, named exports/, CHILD_NODE],
+  [/keeps no timer alive with no sockets/, CHILD_NODE],
+  [/keeps accepting after EMFILE/, CHILD_NODE],
+  [/a worker thread terminated at any moment/, CHILD_NODE],
+  [/lets the process exit when nothing but urgent waits/, CHILD_NODE],
+  [/a Python peer/, CHILD_NODE],
+  [/the examples run/, CHILD_NODE],
+  [/the README's API tour/, CHILD_NODE],
+  [/^winsock (listen and connect|run|--help and winsock info|repl)/, CHILD_NODE],
+  [/^the winsock command and a Python peer/, CHILD_NODE],
+  [/with NODE_DEBUG=winsock/, CHILD_NODE],
   [/joins a multicast group on loopback/, 'qemu-user does not emulate setsockopt(IP_MULTICAST_IF): ENOPROTOOPT'],
   [/reaps exactly the \d+ idle connections/, 'timing: emulated, 1000 clients trading every 100 ms miss the 1 s idle timeout'],
   [/compile test\/types\/|type-checks the using blocks/, 'type-checks the .d.ts files with tsc, the same on every CPU (45 s emulated)'],
