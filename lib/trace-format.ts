@@ -110,8 +110,13 @@ export function flagsName(flags: number): string {
   return names.join('|');
 }
 
+// Winsock spells shutdown's arguments SD_RECEIVE/SD_SEND/SD_BOTH; its
+// constants table has those names only on Windows.
+const SHUTDOWN_NAMES = constants.SD_SEND === undefined ? ['SHUT_RD', 'SHUT_WR', 'SHUT_RDWR'] : ['SD_RECEIVE', 'SD_SEND', 'SD_BOTH'];
+
+/** shutdown(2)'s `how` (Winsock shutdown's SD_*) by name. */
 export function shutdownName(how: number): string {
-  return ['SHUT_RD', 'SHUT_WR', 'SHUT_RDWR'][how] ?? String(how);
+  return SHUTDOWN_NAMES[how] ?? String(how);
 }
 
 /** 127.0.0.1:80, [::1]:80, or a Unix path. */

@@ -86,6 +86,8 @@ interface CallSpec {
   call: string;
   args: Describe;
   result: Result;
+  /** Not a Berkeley call of its own: the package's bookkeeping, not published. */
+  quiet?: boolean;
 }
 
 const none: Describe = () => [];
@@ -150,8 +152,10 @@ const CALLS: Record<string, CallSpec> = {
     result: ok,
   },
   cancel: { call: 'cancel', args: ([id]) => [`operation ${id}`], result: same },
-  waitUrgent: { call: 'waitUrgent', args: none, result: same },
-  cancelUrgent: { call: 'cancelUrgent', args: none, result: ok },
+  // Arming and disarming the urgent watch are no calls a program makes; the
+  // recv(MSG_OOB) of each urgent byte it takes is (traceUrgent).
+  waitUrgent: { call: 'waitUrgent', args: none, result: same, quiet: true },
+  cancelUrgent: { call: 'cancelUrgent', args: none, result: ok, quiet: true },
   startReading: { call: 'startReading', args: ([, , size]) => [String(size ?? 65536)], result: same },
   stopReading: { call: 'stopReading', args: none, result: ok },
 };
@@ -183,6 +187,7 @@ function traced(native: NativeSocket, name: string, args: unknown[]): unknown {
   const printable = spec.args(args);
   if (name === 'startReading') traceChunks(native, entry, args);
   if (name === 'waitUrgent') traceUrgent(native, entry);
+  if (spec.quiet) return Reflect.apply(method, native, args);
   const start = performance.now();
   let value: unknown;
   try {

@@ -6,8 +6,11 @@ const assert = require('node:assert/strict');
 const { execFile } = require('node:child_process');
 const diagnosticsChannel = require('node:diagnostics_channel');
 const path = require('node:path');
-const { formatCall } = require('..');
+const { backend, formatCall } = require('..');
 const { useSockets } = require('./support/sockets');
+
+// shutdown's `how` as the platform's headers name it.
+const SEND_HOW = backend === 'winsock' ? 'SD_SEND' : 'SHUT_WR';
 
 /** Collects what both channels publish while `body` runs. */
 async function recording(body) {
@@ -62,7 +65,7 @@ describe('tracing', () => {
       '#1 accept() -> #3 fd',
       '#2 send("abc", 0) -> 3',
       '#3 recv(10, 0) -> 3 "abc"',
-      '#2 shutdown(SHUT_WR) -> ok',
+      `#2 shutdown(${SEND_HOW}) -> ok`,
       '#3 recv(10, 0) -> EOF',
       '#3 close() -> ok',
       '#3 state connected => closed',
@@ -163,6 +166,6 @@ describe('tracing', () => {
     assert.match(stderr, /^WINSOCK \d+: #1 fd \d+ {2}socket\(AF_INET, SOCK_STREAM, 0\) -> fd \d+/m);
     assert.match(stderr, /^WINSOCK \d+: #1 fd \d+ {2}state: created => bound$/m);
     assert.match(stderr, /^WINSOCK \d+: #\d+ fd \d+ {2}accept\(\) -> #\d+ fd \d+ from 127\.0\.0\.1:\d+/m);
-    assert.match(stderr, /^WINSOCK \d+: #\d+ fd \d+ {2}shutdown\(SHUT_WR\) -> ok/m);
+    assert.match(stderr, /^WINSOCK \d+: #\d+ fd \d+ {2}shutdown\((SHUT_WR|SD_SEND)\) -> ok/m);
   });
 });
