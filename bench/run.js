@@ -15,7 +15,8 @@ const os = require('node:os');
 const { closeAll, subscribe, winsock } = require('./harness');
 const { median, min, max, formatNumber, table } = require('./stats');
 
-const SCENARIOS = ['tcp-pingpong', 'tcp-pingpong-fast', 'tcp-bulk', 'udp-pingpong', 'udp-burst', 'churn', 'idle-memory'];
+const SCENARIOS = ['tcp-pingpong', 'tcp-pingpong-fast', 'tcp-bulk', 'udp-pingpong', 'udp-burst', 'http', 'http-pipelined', 'churn',
+  'idle-memory'];
 const IMPLS = ['winsock', 'node'];
 
 function parseArgs(argv) {
@@ -67,6 +68,11 @@ function machine() {
   };
 }
 
+/** What a scenario measures: its metrics, or its one unit. */
+function metricsOf(scenario) {
+  return scenario.metrics ?? [{ key: 'value', unit: scenario.unit, better: scenario.better }];
+}
+
 // One run of one scenario, bounded in time so a hang becomes a failed row.
 async function runOnce(scenario, params, timeoutMs) {
   let timer;
@@ -75,16 +81,22 @@ async function runOnce(scenario, params, timeoutMs) {
   });
   try {
     const value = await Promise.race([scenario.run(params), timeout]);
-    if (typeof value !== 'number' || !Number.isFinite(value)) throw new Error(`returned ${value}, not a number`);
-    return value;
+    // A scenario gives one number, or one a metric when it has several.
+    const figures = scenario.metrics ? value : { value };
+    for (const key of metricsOf(scenario).map((metric) => metric.key)) {
+      if (typeof figures?.[key] !== 'number' || !Number.isFinite(figures[key])) throw new Error(`returned ${figures?.[key]} for ${key}, not a number`);
+    }
+    return figures;
   } finally {
     clearTimeout(timer);
     closeAll(); // whatever a failure or timeout left open
   }
 }
 
+/** The rounds of one scenario in one shape: a result (a table row) per metric. */
 async function measure(scenario, shape, options, log) {
   const timeoutMs = options.quick ? 30000 : 300000;
+  const metrics = metricsOf(scenario);
   const samples = { winsock: [], node: [] };
   const errors = {};
   // Memory is measured in fresh processes each time: nothing to warm up.
@@ -93,26 +105,32 @@ async function measure(scenario, shape, options, log) {
     for (const impl of IMPLS) {
       if (errors[impl]) continue;
       try {
-        const value = await runOnce(scenario, { impl, shape, quick: options.quick, scale: options.scale }, timeoutMs);
-        log(`  ${scenario.name} [${shape}] ${impl} ${round < 0 ? 'warm-up' : `round ${round + 1}`}: ${formatNumber(value)} ${scenario.unit}`);
-        if (round >= 0) samples[impl].push(value);
+        const figures = await runOnce(scenario, { impl, shape, quick: options.quick, scale: options.scale }, timeoutMs);
+        const shown = metrics.map((metric) => `${formatNumber(figures[metric.key])} ${metric.unit}`).join(', ');
+        log(`  ${scenario.name} [${shape}] ${impl} ${round < 0 ? 'warm-up' : `round ${round + 1}`}: ${shown}`);
+        if (round >= 0) samples[impl].push(figures);
       } catch (error) {
         errors[impl] = error;
         log(`  ${scenario.name} [${shape}] ${impl} FAILED: ${error.stack || error}`);
       }
     }
   }
-  const summary = (impl) => ({
-    median: median(samples[impl]), min: min(samples[impl]), max: max(samples[impl]), samples: samples[impl],
-    ...(errors[impl] ? { error: String(errors[impl].message || errors[impl]) } : {}),
+  return metrics.map((metric) => {
+    const summary = (impl) => {
+      const values = samples[impl].map((figures) => figures[metric.key]);
+      return {
+        median: median(values), min: min(values), max: max(values), samples: values,
+        ...(errors[impl] ? { error: String(errors[impl].message || errors[impl]) } : {}),
+      };
+    };
+    const result = {
+      scenario: scenario.name, shape, unit: metric.unit, better: metric.better,
+      ...(scenario.note ? { note: scenario.note(options) } : {}),
+      winsock: summary('winsock'), node: summary('node'),
+    };
+    result.ratio = result.winsock.error || result.node.error ? null : result.winsock.median / result.node.median;
+    return result;
   });
-  const result = {
-    scenario: scenario.name, shape, unit: scenario.unit, better: scenario.better,
-    ...(scenario.note ? { note: scenario.note(options) } : {}),
-    winsock: summary('winsock'), node: summary('node'),
-  };
-  result.ratio = result.winsock.error || result.node.error ? null : result.winsock.median / result.node.median;
-  return result;
 }
 
 function cell(summary) {
@@ -143,7 +161,7 @@ async function main() {
   for (const name of options.only) {
     const scenario = require(`./scenarios/${name}`);
     const shapes = scenario.fixedShape ? [scenario.fixedShape] : options.shapes;
-    for (const shape of shapes) results.push(await measure(scenario, shape, options, log));
+    for (const shape of shapes) results.push(...await measure(scenario, shape, options, log));
   }
   const failed = results.some((r) => r.winsock.error || r.node.error);
   if (options.json) {

@@ -32,10 +32,13 @@ export class Writer {
 
   /** Queues `bytes`; false once `highWaterMark` bytes wait ('drain' follows). */
   write(native: NativeSocket, bytes: Uint8Array, highWaterMark: number): boolean {
+    const sent = native.write(bytes);
+    // The stack took it all at once: nothing waits, no promise was made.
+    if (typeof sent === 'number') return this.#queued < highWaterMark;
     // Counted at the call: the caller may transfer the buffer right after.
     const length = bytes.length;
     this.#queued += length;
-    const sent = native.send(bytes, 0).then(() => {
+    this.#last = sent.then(() => {
       this.#queued -= length;
       if (this.#queued === 0 && this.#needDrain) {
         this.#needDrain = false;
@@ -48,7 +51,6 @@ export class Writer {
       // An end() in progress reports it; else 'error' does, as Node's streams.
       if (this.#ending === 0 || this.#events.listenerCount('error') > 0) this.#events.emit('error', error);
     });
-    this.#last = sent;
     if (this.#queued >= highWaterMark) {
       this.#needDrain = true;
       return false;

@@ -1,6 +1,7 @@
 #include "socket_wrap.h"
 
 #include <cstring>
+#include <memory>
 #include <new>
 
 #include "environment.h"
@@ -20,6 +21,13 @@ struct SocketWrap::Pending {
   const char* syscall = nullptr;
   uint32_t cancel_id = 0;
   bool cancelled = false;
+  // write(): no promise unless the operation outlives Start(); what an
+  // inline completion gave is kept here for Start() to return.
+  bool lazy = false;
+  bool held = false;      // it outlived Start(), so it holds the wrapper
+  bool inline_aborted = false;
+  sys::Error inline_error;
+  size_t inline_transferred = 0;
 };
 
 namespace {
@@ -115,6 +123,7 @@ Napi::Function SocketWrap::Define(Napi::Env env) {
       InstanceMethod<&SocketWrap::Guarded<&SocketWrap::Accept>>("accept", method),
       InstanceMethod<&SocketWrap::Guarded<&SocketWrap::Connect>>("connect", method),
       InstanceMethod<&SocketWrap::Guarded<&SocketWrap::Send>>("send", method),
+      InstanceMethod<&SocketWrap::Guarded<&SocketWrap::Write>>("write", method),
       InstanceMethod<&SocketWrap::Guarded<&SocketWrap::Recv>>("recv", method),
       InstanceMethod<&SocketWrap::Guarded<&SocketWrap::SendTo>>("sendTo", method),
       InstanceMethod<&SocketWrap::Guarded<&SocketWrap::RecvFrom>>("recvFrom", method),
@@ -232,14 +241,15 @@ sys::Socket* SocketWrap::Open() {
 }
 
 Napi::Value SocketWrap::Start(const Napi::CallbackInfo& info, const Request& request,
-                              const char* syscall, uint32_t cancel_id) {
+                              const char* syscall, uint32_t cancel_id, bool lazy) {
   napi_env env = info.Env();
   auto* pending = new Pending;
   pending->owner = this;
   pending->syscall = syscall;
   pending->cancel_id = cancel_id;
-  napi_value promise;
-  if (napi_create_promise(env, &pending->deferred, &promise) != napi_ok) {
+  pending->lazy = lazy;
+  napi_value promise = nullptr;
+  if (!lazy && napi_create_promise(env, &pending->deferred, &promise) != napi_ok) {
     delete pending;
     throw Napi::Error::New(env);
   }
@@ -255,14 +265,36 @@ Napi::Value SocketWrap::Start(const Napi::CallbackInfo& info, const Request& req
   op->done = &SocketWrap::OnDone;
   op->context = pending;
   if (cancel_id != 0) cancellable_[cancel_id] = op;
-  Hold();
   // May complete (and settle the promise) inline. The bytes of a send are
   // only read during this call: the backend copies what it still needs.
   sys::op_submit(socket_, op);
-  if (pending->settled) {
-    delete pending;
-  } else {
+  if (!pending->settled) {
     pending->in_start = false;
+    // Only an operation still pending keeps the wrapper from GC (an inline
+    // one would pay a reference count up and down for nothing).
+    pending->held = true;
+    Hold();
+    // Completions arrive in a later turn of the loop, so a promise made
+    // now is in place before the operation can settle it.
+    if (lazy && napi_create_promise(env, &pending->deferred, &promise) != napi_ok) throw Napi::Error::New(env);
+    return Napi::Value(env, promise);
+  }
+  if (!lazy) {
+    delete pending;
+    return Napi::Value(env, promise);
+  }
+  // A lazy operation that completed inline: its byte count, or a promise
+  // that rejects (so that write() reports every failure the same way).
+  std::unique_ptr<Pending> done(pending);
+  if (!done->inline_aborted && !done->inline_error) {
+    return Napi::Number::New(env, static_cast<double>(done->inline_transferred));
+  }
+  Napi::Error error = done->inline_aborted ? ClosedError(info.Env(), syscall, close_code_)
+                                           : SocketError(info.Env(), done->inline_error);
+  napi_deferred deferred;
+  if (napi_create_promise(env, &deferred, &promise) != napi_ok ||
+      napi_reject_deferred(env, deferred, error.Value()) != napi_ok) {
+    throw Napi::Error::New(env);
   }
   return Napi::Value(env, promise);
 }
@@ -283,13 +315,21 @@ void SocketWrap::OnDone(sys::Op* op) noexcept {
   if (pending->cancel_id != 0) self->cancellable_.erase(pending->cancel_id);
   // Nothing runs in an environment that is going away; an environment that
   // cannot run JS any more (Deliver fails) is treated the same way.
-  if (!op->teardown) self->Deliver(pending, op);
+  if (pending->lazy && pending->in_start) {
+    // No promise yet: Start() answers for it.
+    if (!op->aborted) self->Stamp(op->kind);
+    pending->inline_aborted = op->aborted;
+    pending->inline_error = op->error;
+    pending->inline_transferred = op->transferred;
+  } else if (!op->teardown) {
+    self->Deliver(pending, op);
+  }
   if (op->accepted != nullptr) {
     // A connection that never reached JS.
     sys::socket_close(op->accepted, true);
     op->accepted = nullptr;
   }
-  if (!op->teardown) self->Release();
+  if (!op->teardown && pending->held) self->Release();
   if (pending->in_start) {
     pending->settled = true;  // completed inline: Start() frees it
     return;
@@ -405,6 +445,17 @@ Napi::Value SocketWrap::Send(const Napi::CallbackInfo& info) {
   request.data = reinterpret_cast<const char*>(bytes.Data());
   request.length = bytes.ByteLength();
   return Start(info, request, "send", 0);
+}
+
+// write(bytes): send / WSASend, as send(bytes, 0), but without a promise
+// when the stack takes every byte at once: the count sent, else a promise.
+Napi::Value SocketWrap::Write(const Napi::CallbackInfo& info) {
+  Open();
+  Request request{sys::OpKind::Send};
+  Napi::Uint8Array bytes = BytesArg(info, 0);
+  request.data = reinterpret_cast<const char*>(bytes.Data());
+  request.length = bytes.ByteLength();
+  return Start(info, request, "send", 0, true);
 }
 
 // recv(size, flags, cancelId): recv / WSARecv.

@@ -123,4 +123,23 @@ describe('the fast path: continuous reading and queued writes', () => {
     const [error] = await once(client, 'error');
     assert.ok(['EPIPE', 'ESHUTDOWN'].includes(error.code));
   });
+
+  it('queues nothing for a write the stack takes at once, and keeps the order of those it queues', async () => {
+    const [client, server] = await pair();
+    const received = [];
+    const ended = new Promise((resolve) => server.startReading((chunk) => received.push(chunk), resolve));
+    assert.equal(client.write('taken at once'), true);
+    assert.equal(client.writableLength, 0);
+    // Past the send buffer, then small writes behind it: they wait their turn.
+    client.setOption('SO_SNDBUF', 65536);
+    const big = crypto.randomBytes(4 * 1024 * 1024);
+    client.write(big);
+    assert.ok(client.writableLength > 0, 'the stack took 4 MiB at once: this test would prove nothing');
+    for (let i = 0; i < 100; i++) client.write(`#${i};`);
+    await client.end();
+    await ended;
+    let tail = '';
+    for (let i = 0; i < 100; i++) tail += `#${i};`;
+    assert.ok(Buffer.concat(received).equals(Buffer.concat([Buffer.from('taken at once'), big, Buffer.from(tail)])));
+  });
 });
