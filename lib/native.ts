@@ -13,8 +13,8 @@ export interface NativeSocket {
   accept(cancelId: number): Promise<NativeSocket>;
   connect(address: NativeAddress | string, cancelId: number): Promise<void>;
   send(data: Uint8Array, flags: number): Promise<number>;
-  /** send(data, 0), but the count itself when the stack took every byte at once. */
-  write(data: Uint8Array): number | Promise<number>;
+  /** send(data, flags), but the count itself when the stack took every byte at once. */
+  write(data: Uint8Array, flags?: number): number | Promise<number>;
   recv(size: number, flags: number, cancelId: number): Promise<Buffer>;
   sendTo(data: Uint8Array, address: NativeAddress | string, flags: number): Promise<number>;
   recvFrom(size: number, flags: number, cancelId: number):

@@ -83,6 +83,10 @@ function nextCancelId(): number {
 
 // The constructor path for sockets the addon made (accept, adopt).
 const fromNativeToken = Symbol('fromNative');
+// Shared until a socket needs its own (most never do): each costs a few
+// hundred bytes a socket, which is what a connection weighs.
+const NO_ACTIVITY = new Float64Array(3);
+const NO_URGENT_BYTES: number[] = [];
 
 export class Socket<F extends Family = Family> extends EventEmitter {
   /** The address family: 'inet', 'inet6' or 'unix'. */
@@ -100,11 +104,11 @@ export class Socket<F extends Family = Family> extends EventEmitter {
   #writable = true;
   // This socket's timestamps, written by the addon (native/activity.h):
   // [any, read, write] at #activityAt; copied here when the socket closes.
-  #activity: Float64Array = new Float64Array(3);
+  #activity: Float64Array = NO_ACTIVITY;
   #activityAt = 0;
   #urgentWaiting = false;
   // Urgent bytes the watch took out of band that recv({ oob }) has not read.
-  #urgentBytes: number[] = [];
+  #urgentBytes: number[] = NO_URGENT_BYTES;
   #reader: Reader | null = null;
   #writer: Writer | null = null;
   #duplex: Duplex | null = null;
@@ -147,6 +151,7 @@ export class Socket<F extends Family = Family> extends EventEmitter {
     }
     const slot = (this.#native as NativeSocket).activitySlot();
     if (slot !== null) [this.#activity, this.#activityAt] = slot;
+    else this.#activity = new Float64Array(3);
   }
 
   // 'urgent' listeners start and stop the wait for urgent data. (Overrides
@@ -368,7 +373,10 @@ export class Socket<F extends Family = Family> extends EventEmitter {
     try {
       const native = this.#open('send');
       const flags = flagsOf(options);
-      return native.send(bytesOf(data, options?.encoding), flags);
+      // A promise made here when the stack takes it all at once is cheaper
+      // than one the addon makes and settles.
+      const sent = native.write(bytesOf(data, options?.encoding), flags);
+      return typeof sent === 'number' ? Promise.resolve(sent) : sent;
     } catch (error) {
       return Promise.reject(error);
     }
@@ -784,6 +792,7 @@ export class Socket<F extends Family = Family> extends EventEmitter {
       this.emit('urgent');
       return;
     }
+    if (this.#urgentBytes === NO_URGENT_BYTES) this.#urgentBytes = [];
     if (this.#urgentBytes.length >= URGENT_KEPT) this.#urgentBytes.shift();
     this.#urgentBytes.push(code);
     this.emit('urgent', Buffer.of(code));

@@ -447,11 +447,13 @@ Napi::Value SocketWrap::Send(const Napi::CallbackInfo& info) {
   return Start(info, request, "send", 0);
 }
 
-// write(bytes): send / WSASend, as send(bytes, 0), but without a promise
-// when the stack takes every byte at once: the count sent, else a promise.
+// write(bytes, flags): send / WSASend, as send(bytes, flags), but without a
+// promise when the stack takes every byte at once: the count sent, else a
+// promise.
 Napi::Value SocketWrap::Write(const Napi::CallbackInfo& info) {
   Open();
   Request request{sys::OpKind::Send};
+  request.flags = Int32Arg(info, 1, "flags", 0);
   Napi::Uint8Array bytes = BytesArg(info, 0);
   request.data = reinterpret_cast<const char*>(bytes.Data());
   request.length = bytes.ByteLength();
