@@ -3,11 +3,13 @@
 // in two process shapes: 'same' (server and client in this process) and
 // 'child' (the client forked). One warm-up then --rounds rounds per impl,
 // alternating impls so drift hits both; the table shows medians.
-//   node bench/run.js [--quick] [--json] [--rounds N] [--scale F] [--only a,b] [--shape same|child|both] [--subscribe]
+//   node bench/run.js [--quick] [--json] [--rounds N] [--scale F] [--only a,b] [--shape same|child|both] [--subscribe] [--wine-server]
 // --subscribe puts a subscriber on the trace channels (winsock:call and
 // winsock:state) that formats every message, in this process and the
 // children: what tracing costs when someone listens. Without it nobody
 // subscribes, and each call pays one hasSubscribers check.
+// --wine-server runs the servers of the http scenarios in the Windows
+// node.exe under Wine, wrk and this process on Linux (bench:win32 does).
 // --scale F runs F times the full counts (bench:win32 uses 0.1: Wine is slow).
 // A scenario that fails shows its error in its row and makes the exit code 1.
 // Build first: npx tsc -p tsconfig.json (and the addon, npm run build:native).
@@ -20,7 +22,8 @@ const SCENARIOS = ['tcp-pingpong', 'tcp-pingpong-fast', 'tcp-bulk', 'udp-pingpon
 const IMPLS = ['winsock', 'node'];
 
 function parseArgs(argv) {
-  const options = { quick: false, json: false, rounds: 3, scale: 1, only: SCENARIOS, shapes: ['same', 'child'], subscribe: false };
+  const options = { quick: false, json: false, rounds: 3, scale: 1, only: SCENARIOS, shapes: ['same', 'child'], subscribe: false,
+    wineServer: false };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     const value = () => {
@@ -30,6 +33,7 @@ function parseArgs(argv) {
     if (arg === '--quick') options.quick = true;
     else if (arg === '--json') options.json = true;
     else if (arg === '--subscribe') options.subscribe = true;
+    else if (arg === '--wine-server') options.wineServer = true;
     else if (arg === '--scale') {
       options.scale = Number(value());
       if (!(options.scale > 0 && options.scale <= 1)) throw new Error('--scale takes a number in (0, 1]');
@@ -46,7 +50,7 @@ function parseArgs(argv) {
       if (!['same', 'child', 'both'].includes(shape)) throw new Error('--shape takes same, child or both');
       options.shapes = shape === 'both' ? ['same', 'child'] : [shape];
     } else if (arg === '--help' || arg === '-h') {
-      process.stdout.write(`usage: node bench/run.js [--quick] [--json] [--rounds N] [--scale F] [--only ${SCENARIOS.join(',')}] [--shape same|child|both] [--subscribe]\n`);
+      process.stdout.write(`usage: node bench/run.js [--quick] [--json] [--rounds N] [--scale F] [--only ${SCENARIOS.join(',')}] [--shape same|child|both] [--subscribe] [--wine-server]\n`);
       process.exit(0);
     } else throw new Error(`unknown option ${arg}`);
   }
@@ -105,7 +109,8 @@ async function measure(scenario, shape, options, log) {
     for (const impl of IMPLS) {
       if (errors[impl]) continue;
       try {
-        const figures = await runOnce(scenario, { impl, shape, quick: options.quick, scale: options.scale }, timeoutMs);
+        const params = { impl, shape, quick: options.quick, scale: options.scale, wineServer: options.wineServer };
+        const figures = await runOnce(scenario, params, timeoutMs);
         const shown = metrics.map((metric) => `${formatNumber(figures[metric.key])} ${metric.unit}`).join(', ');
         log(`  ${scenario.name} [${shape}] ${impl} ${round < 0 ? 'warm-up' : `round ${round + 1}`}: ${shown}`);
         if (round >= 0) samples[impl].push(figures);
@@ -153,19 +158,27 @@ async function main() {
     process.stdout.write(`winsock bench${options.quick ? ' (--quick: tiny counts, a smoke test, not a measurement)' : ''}\n`);
     process.stdout.write(`cpu: ${info.cpu} x ${info.cores} cores; ${info.platform}; node ${info.node}\n`);
     process.stdout.write(`winsock backend: ${info.backend} (${info.description})${info.underWine ? ' under Wine' : ''}\n`);
+    if (options.wineServer) process.stdout.write('http servers: the Windows node.exe under Wine, driven by wrk on Linux\n');
     process.stdout.write(`trace: ${options.subscribe ? 'a subscriber on winsock:call and winsock:state formats every message' : 'nobody subscribes'}\n`);
     process.stdout.write(`${options.rounds} round(s) per impl${options.quick ? '' : ' after 1 warm-up'}, medians; ratio = winsock / node` +
       `${options.scale < 1 ? `; counts x ${options.scale}` : ''}\n\n`);
   }
   const results = [];
+  const skipped = [];
   for (const name of options.only) {
     const scenario = require(`./scenarios/${name}`);
+    const unavailable = scenario.unavailable?.() ?? null;
+    if (unavailable !== null) {
+      log(`  ${scenario.name}: skipped: ${unavailable}`);
+      skipped.push(`${scenario.name}: ${unavailable}`);
+      continue;
+    }
     const shapes = scenario.fixedShape ? [scenario.fixedShape] : options.shapes;
     for (const shape of shapes) results.push(...await measure(scenario, shape, options, log));
   }
   const failed = results.some((r) => r.winsock.error || r.node.error);
   if (options.json) {
-    process.stdout.write(JSON.stringify({ machine: info, options, ok: !failed, results }, null, 2) + '\n');
+    process.stdout.write(JSON.stringify({ machine: info, options, ok: !failed, results, skipped }, null, 2) + '\n');
   } else {
     const rows = results.map((r) => [
       r.scenario + (r.note ? ` (${r.note})` : ''), r.shape, r.unit,
@@ -173,6 +186,7 @@ async function main() {
       r.better === 'higher' ? 'ratio > 1 is better' : 'ratio < 1 is better',
     ]);
     process.stdout.write(table(['scenario', 'shape', 'unit', 'winsock', 'node', 'ratio', 'better'], rows) + '\n');
+    for (const line of skipped) process.stdout.write(`skipped ${line}\n`);
   }
   process.exitCode = failed ? 1 : 0;
   // Everything is closed by now, so the process should end by itself; if a

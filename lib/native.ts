@@ -16,7 +16,7 @@ export interface NativeSocket {
   /** send(data, flags), but the count itself when the stack took every byte at once. */
   write(data: Uint8Array, flags?: number): number | Promise<number>;
   recv(size: number, flags: number, cancelId: number): Promise<Buffer>;
-  sendTo(data: Uint8Array, address: NativeAddress | string, flags: number): Promise<number>;
+  sendTo(data: Uint8Array, address: NativeAddress | string, flags: number): number | Promise<number>;
   recvFrom(size: number, flags: number, cancelId: number):
     Promise<{ data: Buffer; address: NativeAddressOut; truncated: boolean }>;
   /** Watches for urgent data: `onurgent(byte)` for each urgent byte, (-1) when it is inline, (-2, error?) at the end. */

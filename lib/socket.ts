@@ -551,9 +551,9 @@ export class Socket<F extends Family = Family> extends EventEmitter {
     try {
       const native = this.#open('sendTo');
       const flags = flagsOf(options);
-      const promise = native.sendTo(bytesOf(data, options?.encoding), toNative(address), flags);
+      const sent = native.sendTo(bytesOf(data, options?.encoding), toNative(address), flags);
       this.#advance('sendTo');
-      return promise;
+      return typeof sent === 'number' ? Promise.resolve(sent) : sent;
     } catch (error) {
       return Promise.reject(error);
     }

@@ -289,8 +289,10 @@ Napi::Value SocketWrap::Start(const Napi::CallbackInfo& info, const Request& req
   if (!done->inline_aborted && !done->inline_error) {
     return Napi::Number::New(env, static_cast<double>(done->inline_transferred));
   }
-  Napi::Error error = done->inline_aborted ? ClosedError(info.Env(), syscall, close_code_)
-                                           : SocketError(info.Env(), done->inline_error);
+  const bool has_peer = request.kind == sys::OpKind::SendTo;
+  Napi::Error error = done->inline_aborted
+                          ? ClosedError(info.Env(), syscall, close_code_)
+                          : SocketError(info.Env(), done->inline_error, has_peer ? &request.address : nullptr);
   napi_deferred deferred;
   if (napi_create_promise(env, &deferred, &promise) != napi_ok ||
       napi_reject_deferred(env, deferred, error.Value()) != napi_ok) {
@@ -470,7 +472,8 @@ Napi::Value SocketWrap::Recv(const Napi::CallbackInfo& info) {
   return Start(info, request, "recv", cancel_id);
 }
 
-// sendTo(bytes, address, flags): sendto / WSASendTo.
+// sendTo(bytes, address, flags): sendto / WSASendTo. The count sent when the
+// stack took the datagram at once (no promise made), else a promise.
 Napi::Value SocketWrap::SendTo(const Napi::CallbackInfo& info) {
   Request request{sys::OpKind::SendTo};
   request.address = ToAddress(info[1], sys::socket_address_kind(Open()));
@@ -479,7 +482,7 @@ Napi::Value SocketWrap::SendTo(const Napi::CallbackInfo& info) {
   Napi::Uint8Array bytes = BytesArg(info, 0);
   request.data = reinterpret_cast<const char*>(bytes.Data());
   request.length = bytes.ByteLength();
-  return Start(info, request, "sendto", 0);
+  return Start(info, request, "sendto", 0, true);
 }
 
 // recvFrom(size, flags, cancelId): recvmsg / WSARecvFrom.

@@ -1,11 +1,14 @@
 'use strict';
 // An HTTP/1.1 keep-alive run under wrk (Debian's package; bench/setup.sh
-// installs it): the server (./server.js) forked so that its RSS is its own,
+// installs it): the server (./server.js) in a process of its own so that
+// its RSS is its own (forked, or node.exe under Wine with --wine-server),
 // wrk driving it on loopback for a fixed time, then the figures wrk's
 // report.lua prints and the server's resident size.
-const { execFile, fork } = require('node:child_process');
+const { execFile, fork, spawn } = require('node:child_process');
+const fs = require('node:fs');
+const os = require('node:os');
 const path = require('node:path');
-const { track } = require('../harness');
+const { track, winsock } = require('../harness');
 
 const METRICS = [
   { key: 'rate', unit: 'requests/s', better: 'higher' },
@@ -14,7 +17,8 @@ const METRICS = [
   { key: 'rss', unit: 'server RSS MiB', better: 'lower' },
 ];
 
-function startServer(impl) {
+// The server forked from this node: IPC.
+function forkServer(impl) {
   const child = fork(path.join(__dirname, 'server.js'), [impl], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   const stop = track(() => child.kill());
   const next = () => new Promise((resolve, reject) => {
@@ -25,6 +29,7 @@ function startServer(impl) {
       resolve(message);
     });
   });
+  const exited = new Promise((resolve) => child.once('exit', resolve));
   return {
     port: next().then((message) => message.port),
     rss() {
@@ -33,6 +38,42 @@ function startServer(impl) {
       return answer.then((message) => message.rss);
     },
     stop,
+    exited,
+  };
+}
+
+// The server in the Windows node.exe under Wine (--wine-server): it cannot
+// talk IPC with a Linux parent, so it answers through files.
+function wineServer(impl) {
+  const root = path.join(__dirname, '..', '..');
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'winsock-http-'));
+  const file = (name) => path.join(dir, name);
+  const relative = path.relative(root, path.join(__dirname, 'server.js'));
+  const child = spawn('bash', ['-c', 'source scripts/win32/wine-env.sh && win32_start && wine "$WIN32_NODE" "$@"', 'wine-node',
+    relative, impl, '--control', path.relative(root, dir)], { cwd: root, stdio: 'ignore' });
+  let exited = null;
+  const gone = new Promise((resolve) => child.once('exit', (code) => { exited = code; resolve(); }));
+  const stop = track(() => {
+    fs.writeFileSync(file('stop'), '');
+    gone.then(() => fs.rmSync(dir, { recursive: true, force: true }));
+  });
+  const poll = async (name) => {
+    for (;;) {
+      if (fs.existsSync(file(name))) return Number(fs.readFileSync(file(name), 'utf8'));
+      if (exited !== null) throw new Error(`the ${impl} server under Wine exited with ${exited}`);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  };
+  return {
+    port: poll('port'),
+    rss() {
+      fs.writeFileSync(file('rss-request'), '');
+      return poll('rss');
+    },
+    stop,
+    // Its wineserver is stopped by then (win32_stop), so the next server
+    // cannot attach to one on its way out.
+    exited: gone,
   };
 }
 
@@ -52,8 +93,8 @@ function wrk(port, { connections, depth, seconds }) {
 }
 
 /** One run: { rate, p50, p99, rss } for `impl` under wrk. */
-async function drive(impl, { connections, depth, quick, scale }) {
-  const server = startServer(impl);
+async function drive(impl, { connections, depth, quick, scale, wine }) {
+  const server = wine ? wineServer(impl) : forkServer(impl);
   try {
     const port = await server.port;
     const figures = await wrk(port, { connections, depth, seconds: quick ? 1 : Math.max(1, Math.round(10 * scale)) });
@@ -67,6 +108,7 @@ async function drive(impl, { connections, depth, quick, scale }) {
     };
   } finally {
     server.stop();
+    await server.exited;
   }
 }
 
@@ -77,7 +119,10 @@ function httpScenario(name, { connections, depth }) {
     note: () => `wrk, ${connections} connections${depth > 1 ? `, ${depth} pipelined` : ''}`,
     fixedShape: 'child',
     metrics: METRICS,
-    run: ({ impl, quick, scale = 1 }) => drive(impl, { connections, depth, quick, scale }),
+    // wrk is a Linux program, which node.exe under Wine cannot start: there
+    // the Linux node drives the scenario (bench/run.js --wine-server).
+    unavailable: () => (winsock.underWine ? 'wrk runs on Linux: npm run bench:win32 measures this from there with --wine-server' : null),
+    run: ({ impl, quick, scale = 1, wineServer: wine = false }) => drive(impl, { connections, depth, quick, scale, wine }),
   };
 }
 

@@ -1,11 +1,16 @@
 'use strict';
-// One HTTP/1.1 keep-alive server, forked by the http scenario so that its
-// memory is its own: `node server.js winsock|node`. It listens on loopback,
-// port 0, sends { port } to the parent, then { rss } whenever asked, and
-// exits when the parent disconnects.
+// One HTTP/1.1 keep-alive server, started by the http scenarios so that its
+// memory is its own: `node server.js winsock|node [--control DIR]`. It
+// listens on loopback, port 0. Forked, it sends { port } to the parent, then
+// { rss } whenever asked, and exits when the parent disconnects. With
+// --control DIR (node.exe under Wine, which has no IPC channel with a Linux
+// parent) the same goes through files: DIR/port, DIR/rss once DIR/rss-request
+// appears, and it exits once DIR/stop appears.
 //   winsock: createServer, startReading() and write() per connection.
 //   node:    net.createServer, 'data' and write().
+const fs = require('node:fs');
 const net = require('node:net');
+const path = require('node:path');
 const winsock = require('../..');
 const { responder } = require('./responder');
 
@@ -54,10 +59,31 @@ const servers = {
   },
 };
 
-const impl = process.argv[2];
-if (!(impl in servers)) throw new Error(`usage: server.js ${Object.keys(servers).join('|')}`);
-servers[impl]().then((port) => process.send({ port }));
-process.on('message', (message) => {
-  if (message === 'rss') process.send({ rss: process.memoryUsage.rss() });
+function controlledByFiles(dir, port) {
+  const file = (name) => path.join(dir, name);
+  fs.writeFileSync(file('port.tmp'), String(port));
+  fs.renameSync(file('port.tmp'), file('port'));
+  setInterval(() => {
+    if (fs.existsSync(file('stop'))) process.exit(0);
+    if (fs.existsSync(file('rss-request')) && !fs.existsSync(file('rss'))) {
+      fs.writeFileSync(file('rss.tmp'), String(process.memoryUsage.rss()));
+      fs.renameSync(file('rss.tmp'), file('rss'));
+    }
+  }, 50);
+}
+
+const [impl, option, dir] = process.argv.slice(2);
+if (!(impl in servers) || (option !== undefined && (option !== '--control' || dir === undefined))) {
+  throw new Error(`usage: server.js ${Object.keys(servers).join('|')} [--control DIR]`);
+}
+servers[impl]().then((port) => {
+  if (dir !== undefined) {
+    controlledByFiles(dir, port);
+    return;
+  }
+  process.send({ port });
+  process.on('message', (message) => {
+    if (message === 'rss') process.send({ rss: process.memoryUsage.rss() });
+  });
+  process.on('disconnect', () => process.exit(0));
 });
-process.on('disconnect', () => process.exit(0));
