@@ -12,9 +12,8 @@ export interface NativeSocket {
   listen(backlog: number): void;
   accept(cancelId: number): Promise<NativeSocket>;
   connect(address: NativeAddress | string, cancelId: number): Promise<void>;
-  send(data: Uint8Array, flags: number): Promise<number>;
-  /** send(data, flags), but the count itself when the stack took every byte at once. */
-  write(data: Uint8Array, flags?: number): number | Promise<number>;
+  /** The count itself when the stack took every byte at once, else a promise of it. */
+  send(data: Uint8Array, flags: number): number | Promise<number>;
   recv(size: number, flags: number, cancelId: number): Promise<Buffer>;
   sendTo(data: Uint8Array, address: NativeAddress | string, flags: number): number | Promise<number>;
   recvFrom(size: number, flags: number, cancelId: number):

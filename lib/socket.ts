@@ -375,7 +375,7 @@ export class Socket<F extends Family = Family> extends EventEmitter {
       const flags = flagsOf(options);
       // A promise made here when the stack takes it all at once is cheaper
       // than one the addon makes and settles.
-      const sent = native.write(bytesOf(data, options?.encoding), flags);
+      const sent = native.send(bytesOf(data, options?.encoding), flags);
       return typeof sent === 'number' ? Promise.resolve(sent) : sent;
     } catch (error) {
       return Promise.reject(error);

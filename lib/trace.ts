@@ -114,8 +114,6 @@ const CALLS: Record<string, CallSpec> = {
   },
   connect: { call: 'connect', args: ([address]) => [addressText(address)], result: ok },
   send: { call: 'send', args: ([data, flags]) => [bytesText(data as Uint8Array), flagsName(flags as number)], result: same },
-  // write(): a send(2) that makes no promise when the stack takes it all.
-  write: { call: 'send', args: ([data, flags]) => [bytesText(data as Uint8Array), flagsName((flags ?? 0) as number)], result: same },
   recv: { call: 'recv', args: ([size, flags]) => [String(size), flagsName(flags as number)], result: recvResult },
   sendTo: {
     call: 'sendTo',

@@ -32,7 +32,7 @@ export class Writer {
 
   /** Queues `bytes`; false once `highWaterMark` bytes wait ('drain' follows). */
   write(native: NativeSocket, bytes: Uint8Array, highWaterMark: number): boolean {
-    const sent = native.write(bytes);
+    const sent = native.send(bytes, 0);
     // The stack took it all at once: nothing waits, no promise was made.
     if (typeof sent === 'number') return this.#queued < highWaterMark;
     // Counted at the call: the caller may transfer the buffer right after.

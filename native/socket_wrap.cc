@@ -123,7 +123,6 @@ Napi::Function SocketWrap::Define(Napi::Env env) {
       InstanceMethod<&SocketWrap::Guarded<&SocketWrap::Accept>>("accept", method),
       InstanceMethod<&SocketWrap::Guarded<&SocketWrap::Connect>>("connect", method),
       InstanceMethod<&SocketWrap::Guarded<&SocketWrap::Send>>("send", method),
-      InstanceMethod<&SocketWrap::Guarded<&SocketWrap::Write>>("write", method),
       InstanceMethod<&SocketWrap::Guarded<&SocketWrap::Recv>>("recv", method),
       InstanceMethod<&SocketWrap::Guarded<&SocketWrap::SendTo>>("sendTo", method),
       InstanceMethod<&SocketWrap::Guarded<&SocketWrap::RecvFrom>>("recvFrom", method),
@@ -439,20 +438,9 @@ Napi::Value SocketWrap::Connect(const Napi::CallbackInfo& info) {
 }
 
 // send(bytes, flags): send / WSASend; a stream send resolves when all went.
+// The count sent when the stack took every byte at once (no promise made:
+// write() needs none), else a promise.
 Napi::Value SocketWrap::Send(const Napi::CallbackInfo& info) {
-  Open();
-  Request request{sys::OpKind::Send};
-  request.flags = Int32Arg(info, 1, "flags", 0);
-  Napi::Uint8Array bytes = BytesArg(info, 0);
-  request.data = reinterpret_cast<const char*>(bytes.Data());
-  request.length = bytes.ByteLength();
-  return Start(info, request, "send", 0);
-}
-
-// write(bytes, flags): send / WSASend, as send(bytes, flags), but without a
-// promise when the stack takes every byte at once: the count sent, else a
-// promise.
-Napi::Value SocketWrap::Write(const Napi::CallbackInfo& info) {
   Open();
   Request request{sys::OpKind::Send};
   request.flags = Int32Arg(info, 1, "flags", 0);

@@ -52,7 +52,7 @@ class SocketWrap : public Napi::ObjectWrap<SocketWrap> {
 
   sys::Socket* Open();  // the socket, or a SocketError EBADF once closed
   // Starts an operation: a promise of its outcome; with `lazy`, the count of
-  // bytes when it completed inline and without error (write()).
+  // bytes when it completed inline and without error (send, sendTo).
   Napi::Value Start(const Napi::CallbackInfo& info, const Request& request,
                     const char* syscall, uint32_t cancel_id, bool lazy = false);
   static void OnDone(sys::Op* op) noexcept;
@@ -60,7 +60,6 @@ class SocketWrap : public Napi::ObjectWrap<SocketWrap> {
   napi_value Settle(Napi::Env env, Pending* pending, sys::Op* op);
 
   Napi::Value Bind(const Napi::CallbackInfo& info);
-  Napi::Value Write(const Napi::CallbackInfo& info);
   Napi::Value Listen(const Napi::CallbackInfo& info);
   Napi::Value Accept(const Napi::CallbackInfo& info);
   Napi::Value Connect(const Napi::CallbackInfo& info);

@@ -15,7 +15,7 @@ const VALUES = [
 ];
 
 const METHODS = [
-  'bind', 'listen', 'accept', 'connect', 'send', 'write', 'recv', 'sendTo', 'recvFrom', 'waitUrgent', 'cancel',
+  'bind', 'listen', 'accept', 'connect', 'send', 'recv', 'sendTo', 'recvFrom', 'waitUrgent', 'cancel',
   'shutdown', 'setsockopt', 'getsockopt', 'bytesAvailable', 'atMark', 'setKeepAlive', 'startReading',
   'stopReading', 'activitySlot',
 ];
