@@ -7,7 +7,9 @@
         "native/addon.cc",
         "native/error.cc",
         "native/handles.cc",
+        "native/arguments.cc",
         "native/js_address.cc",
+        "native/socket_messages.cc",
         "native/socket_wrap.cc"
       ],
       "include_dirs": ["<!(node -p \"require('node-addon-api').include_dir\")"],
@@ -43,6 +45,7 @@
             "native/posix/constants.cc",
             "native/posix/errors.cc",
             "native/posix/loop.cc",
+            "native/posix/message.cc",
             "native/posix/ops.cc",
             "native/posix/socket.cc"
           ]
