@@ -33,6 +33,7 @@
             "native/win/constants.cc",
             "native/win/errors.cc",
             "native/win/loop.cc",
+            "native/win/message.cc",
             "native/win/ops.cc",
             "native/win/socket.cc",
             "native/win/wine.cc"
