@@ -3,6 +3,9 @@ export { Socket } from './socket';
 export type {
   Family, SocketType, SocketOptions, SendOptions, RecvOptions, KeepAliveOptions, TransferredSocket,
 } from './socket';
+export type {
+  ControlMessage, RightsControl, SendMsgOptions, RecvMsgOptions, ReceivedControl, ReceivedMessage,
+} from './message';
 export type { SocketAddress, UnixAddress, AnyAddress } from './address';
 export type { SocketState } from './state';
 export type { OptionName, OptionValues, WritableOptionName, Linger } from './options';
