@@ -15,6 +15,8 @@ export { constants, backend, description, underWine } from './constants';
 export * as codec from './codec';
 export { IdleReaper } from './reaper';
 export type { IdleReaperOptions, IdleKind } from './reaper';
+export { SocketChannel, forkWithChannel } from './handover';
+export type { ReceivedSocket } from './handover';
 export { Server, createServer } from './server';
 export type { ServerOptions, ConnectionHandler, CloseOptions, WorkerExit } from './server';
 export { formatCall, formatState } from './trace';
