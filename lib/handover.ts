@@ -115,6 +115,11 @@ export class SocketChannel extends EventEmitter {
     return channel;
   }
 
+  /** True once the channel ended (close(), or the other side left). */
+  get closed(): boolean {
+    return this.#closed;
+  }
+
   /** The other side's process id. */
   get pid(): number {
     return this.#pid;
@@ -124,7 +129,10 @@ export class SocketChannel extends EventEmitter {
    * Parent: hands `socket` to the child with `extra` (anything the IPC
    * channel can carry). Resolves once the child has adopted it; this
    * process's copy is then closed. Rejects with ERR_CHILD_EXITED if the
-   * child left first, leaving `socket` open here.
+   * child left first: before the socket went, `socket` stays open here (to
+   * hand to another child); after, whether the child took it is unknown,
+   * so this copy is closed too and the connection ends, rather than reach
+   * two processes.
    */
   async sendSocket(socket: Socket, extra?: unknown): Promise<void> {
     if (!(socket instanceof Socket)) throw invalidArgType('socket', 'a Socket', socket);
@@ -148,8 +156,11 @@ export class SocketChannel extends EventEmitter {
       adopted.catch(() => {});
       throw this.#closed ? childExited() : error;
     }
-    await adopted;
-    socket.close();
+    try {
+      await adopted;
+    } finally {
+      socket.close();
+    }
   }
 
   /** Child: the next socket the parent hands over. */

@@ -18,6 +18,6 @@ export type { IdleReaperOptions, IdleKind } from './reaper';
 export { SocketChannel, forkWithChannel } from './handover';
 export type { ReceivedSocket } from './handover';
 export { Server, createServer } from './server';
-export type { ServerOptions, ConnectionHandler, CloseOptions, WorkerExit } from './server';
+export type { ServerOptions, ConnectionHandler, CloseOptions, WorkerExit, ChildExit } from './server';
 export { formatCall, formatState } from './trace';
 export type { CallMessage, StateMessage } from './trace';
