@@ -670,11 +670,13 @@ export class Socket<F extends Family = Family> extends EventEmitter {
   }
 
   static #fromNative(native: NativeSocket, given: { family?: Family; type?: SocketType; state?: SocketState }): Socket {
-    const found = inferState(native);
-    const family = given.family ?? found.family;
-    const type = given.type ?? found.type;
+    // What the caller did not say is read from the socket itself.
+    const known = given.family !== undefined && given.type !== undefined && given.state !== undefined;
+    const found = known ? undefined : inferState(native);
+    const family = given.family ?? (found?.family as Family);
+    const type = given.type ?? (found?.type as SocketType);
     const socket = new Socket({ family, type }, native, fromNativeToken);
-    socket.#enter(given.state ?? found.state);
+    socket.#enter(given.state ?? (found?.state as SocketState));
     return socket;
   }
 

@@ -96,6 +96,19 @@ const same: Result = (value) => String(value);
 
 const recvResult: Result = (data: Buffer) => (data.length === 0 ? 'EOF' : `${data.length} ${bytesText(data)}`);
 
+interface ControlArgument { level: number; type: number; data: Uint8Array }
+
+// Control messages to send: SCM_RIGHTS with its descriptors, others by level and type.
+function controlText(control: ControlArgument[] | undefined): string[] {
+  return (control ?? []).map(({ level, type, data }) => {
+    if (level === binding.constants.SOL_SOCKET && type === binding.constants.SCM_RIGHTS) {
+      const fds = new Int32Array(data.buffer.slice(data.byteOffset, data.byteOffset + data.byteLength));
+      return `SCM_RIGHTS(fd ${[...fds].join(', ')})`;
+    }
+    return `cmsg(${levelName(level)}, ${type}, ${bytesText(data)})`;
+  });
+}
+
 // What each NativeSocket method is, as a Berkeley call.
 const CALLS: Record<string, CallSpec> = {
   bind: { call: 'bind', args: ([address]) => [addressText(address)], result: ok },
@@ -129,7 +142,7 @@ const CALLS: Record<string, CallSpec> = {
   sendMsg: {
     call: 'sendmsg',
     args: ([data, address, flags, control]) => [bytesText(data as Uint8Array), address === undefined ? '-' : addressText(address),
-      flagsName(flags as number), `${(control as unknown[] | undefined)?.length ?? 0} control`],
+      flagsName(flags as number), ...controlText(control as ControlArgument[] | undefined)],
     result: same,
   },
   recvMsg: {
@@ -305,10 +318,10 @@ function TracedNativeSocket(...args: unknown[]): NativeSocket {
   if (!callChannel.hasSubscribers || untracedDepth > 0) return construct();
   const made = typeof args[0] === 'number';
   // A detach() handle, share() bytes (WSASocketW(FROM_PROTOCOL_INFO)), or a descriptor given at start.
-  const call = made ? 'socket' : args.length === 1 ? 'adopt' : args[0] === 'shared' ? 'fromShare' : 'adopt';
+  const call = made ? 'socket' : args[0] === 'shared' ? 'WSASocketW' : 'adopt';
   const spec: CallSpec = { call, args: none, result: same };
   const printable = made ? [familyName(args[0] as number), typeName(args[1] as number), String(args[2])]
-    : args[0] === 'descriptor' ? [`fd ${args[1]}`] : [];
+    : args[0] === 'descriptor' ? [`fd ${args[1]}`] : args[0] === 'shared' ? ['FROM_PROTOCOL_INFO'] : [];
   const start = performance.now();
   let native: NativeSocket;
   try {
