@@ -281,6 +281,14 @@ Socket* socket_from_descriptor(Loop* loop, int64_t descriptor, Error* error) {
     return nullptr;
   }
   const int fd = static_cast<int>(descriptor);
+  // Only a socket is taken over: anything else (a file, a closed number)
+  // is refused and left as it is, where socket_adopt would close it.
+  int type = 0;
+  socklen_t length = sizeof(type);
+  if (getsockopt(fd, SOL_SOCKET, SO_TYPE, &type, &length) != 0) {
+    *error = Error{errno, "getsockopt"};
+    return nullptr;
+  }
   std::vector<uint8_t> transfer(sizeof(fd));
   memcpy(transfer.data(), &fd, sizeof(fd));
   return socket_adopt(loop, transfer, error);
