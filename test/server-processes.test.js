@@ -104,6 +104,25 @@ describe('createServer({ processes })', () => {
     while (server.connections > 0) await new Promise((resolve) => setTimeout(resolve, 5));
   });
 
+  it('lets a held connection finish before the children exit on close({ graceful: true })', async () => {
+    const { port } = await listen({ processScript: path.join(FIXTURES, 'hold-until-asked.js') });
+    const pids = server.childPids;
+    const held = make();
+    await held.connect({ address: '127.0.0.1', port });
+    while (server.connections < 1) await new Promise((resolve) => setTimeout(resolve, 5));
+    let closed = false;
+    const closing = server.close({ graceful: true }).then(() => { closed = true; });
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    assert.equal(closed, false, 'close() waits for the held connection');
+    await held.send('still served?');
+    const reply = Number(await readToEnd(held));
+    assert.ok(pids.includes(reply), `the reply ${reply} came from a child`);
+    await closing;
+    assert.equal(closed, true);
+    server = null;
+    for (const pid of pids) assert.equal(isRunning(pid), false, `child ${pid} is gone`);
+  });
+
   it('rejects a bad processes option with a coded error', () => {
     assert.throws(() => createServer({ port: 0, processes: 0, processScript: 'x.js' }), { code: 'ERR_OUT_OF_RANGE' });
     assert.throws(() => createServer({ port: 0, processes: 2 }), { code: 'ERR_INVALID_ARG_TYPE' });

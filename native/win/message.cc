@@ -125,7 +125,7 @@ Error socket_pair(Loop* loop, int family, int type, int protocol, Socket** first
   } else {
     auto* in6 = reinterpret_cast<sockaddr_in6*>(&address);
     in6->sin6_family = AF_INET6;
-    in6->sin6_addr = in6addr_loopback;
+    in6->sin6_addr.s6_addr[15] = 1;  // ::1 (in6addr_loopback is a data import MSVC and mingw link differently)
     length = sizeof(*in6);
   }
   if (::bind(listener, reinterpret_cast<sockaddr*>(&address), length) != 0) return failed("bind");
