@@ -4,7 +4,7 @@ export type {
   Family, SocketType, SocketOptions, SendOptions, RecvOptions, KeepAliveOptions, TransferredSocket,
 } from './socket';
 export type {
-  ControlMessage, RightsControl, SendMsgOptions, RecvMsgOptions, ReceivedControl, ReceivedMessage,
+  ControlMessage, RightsControl, PacketInfoControl, SendMsgOptions, RecvMsgOptions, ReceivedControl, ReceivedMessage,
 } from './message';
 export type { SocketAddress, UnixAddress, AnyAddress } from './address';
 export type { SocketState } from './state';

@@ -3,11 +3,13 @@
 // ancillary data. The addon lays out and walks the control messages (their
 // headers and alignment are the platform's); this file checks arguments
 // and shapes results.
+import { isIP } from 'node:net';
+
 import { type AddressOf, type AnyAddress, fromNative } from './address';
 import { bytesOf, checkSize } from './arguments';
 import { constants } from './constants';
 import { UsageError, invalidArgType, invalidArgValue, outOfRange } from './errors';
-import type { NativeAddressOut } from './native';
+import { type NativeAddressOut, binding } from './native';
 import type { Family, RecvOptions, SendOptions } from './socket';
 
 export type { NativeMessage };
@@ -19,6 +21,11 @@ export interface ControlMessage {
   data: Uint8Array;
 }
 
+/** IP_PKTINFO / IPV6_PKTINFO: send from this source address (one of this host's), and interface (0: any). */
+export interface PacketInfoControl {
+  packetInfo: { address: string; interfaceIndex?: number };
+}
+
 /** SCM_RIGHTS (POSIX): the descriptors of these sockets, duplicated into the receiver. */
 export interface RightsControl {
   rights: { readonly fd: number }[];
@@ -27,7 +34,7 @@ export interface RightsControl {
 export interface SendMsgOptions extends SendOptions {
   /** The destination (a datagram socket that is not connected). */
   address?: AnyAddress | string;
-  control?: (ControlMessage | RightsControl)[];
+  control?: (ControlMessage | RightsControl | PacketInfoControl)[];
 }
 
 export interface RecvMsgOptions extends RecvOptions {
@@ -90,11 +97,22 @@ export function controlOf(control: unknown): ControlMessage[] | undefined {
     const name = `options.control[${index}]`;
     if (entry === null || typeof entry !== 'object') throw invalidArgType(name, 'an object', entry);
     if ('rights' in entry) return rightsMessage(name, (entry as RightsControl).rights);
+    if ('packetInfo' in entry) return packetInfoMessage(name, (entry as PacketInfoControl).packetInfo);
     const { level, type, data } = entry as ControlMessage;
     if (!Number.isInteger(level)) throw invalidArgType(`${name}.level`, 'an integer', level);
     if (!Number.isInteger(type)) throw invalidArgType(`${name}.type`, 'an integer', type);
     return { level, type, data: bytesOf(data, undefined) };
   });
+}
+
+function packetInfoMessage(name: string, info: unknown): ControlMessage {
+  if (info === null || typeof info !== 'object') throw invalidArgType(`${name}.packetInfo`, 'an object like { address }', info);
+  const { address, interfaceIndex = 0 } = info as PacketInfoControl['packetInfo'];
+  if (typeof address !== 'string' || isIP(address) === 0) throw invalidArgValue(`${name}.packetInfo.address`, address, 'must be an IP address');
+  if (!Number.isInteger(interfaceIndex) || interfaceIndex < 0 || interfaceIndex > 0x7fffffff) {
+    throw outOfRange(`${name}.packetInfo.interfaceIndex`, 'an integer >= 0', interfaceIndex);
+  }
+  return binding.NativeSocket.packetInfo({ address, port: 0 }, interfaceIndex);
 }
 
 function rightsMessage(name: string, rights: unknown): ControlMessage {

@@ -64,6 +64,8 @@ interface Binding {
     new (how: 'descriptor', fd: number): NativeSocket;
     /** socketpair(2), or a connected loopback pair on Windows. */
     pair(family: number, type: number, protocol: number): [NativeSocket, NativeSocket];
+    /** IP_PKTINFO / IPV6_PKTINFO to send from `source`, as this platform lays it out. */
+    packetInfo(source: NativeAddress, interfaceIndex?: number): { level: number; type: number; data: Buffer };
   };
   init(classes: { SocketError: unknown; AbortError: unknown; UsageError: unknown }): void;
   constants: Record<string, number>;

@@ -335,6 +335,8 @@ function TracedNativeSocket(...args: unknown[]): NativeSocket {
   return native;
 }
 TracedNativeSocket.prototype = NativeSocketClass.prototype;
+// Builds a control message, no call of its own.
+TracedNativeSocket.packetInfo = NativeSocketClass.packetInfo;
 // socketpair(2) / the loopback pair on Windows: a static method of the class.
 TracedNativeSocket.pair = function pair(family: number, type: number, protocol: number): [NativeSocket, NativeSocket] {
   const make = () => NativeSocketClass.pair(family, type, protocol);

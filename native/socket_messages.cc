@@ -225,4 +225,25 @@ Napi::Value SocketWrap::Pair(const Napi::CallbackInfo& info) {
   }
 }
 
+// NativeSocket.packetInfo({ address }, interfaceIndex): the control message
+// { level, type, data } of IP_PKTINFO / IPV6_PKTINFO that sends a datagram
+// from that source address, laid out as this platform's struct.
+Napi::Value SocketWrap::PacketInfo(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  try {
+    sys::Address source = ToAddress(info[0], sys::AddressKind::None);
+    const uint32_t interface_index = info[1].IsUndefined() ? 0 : SizeArg(info, 1, "interfaceIndex");
+    sys::ControlItem item;
+    sys::Error error = sys::control_packet_info(source, interface_index, &item);
+    if (error) throw SocketError(env, error);
+    Napi::Object object = Napi::Object::New(env);
+    object.Set("level", Napi::Number::New(env, item.level));
+    object.Set("type", Napi::Number::New(env, item.type));
+    object.Set("data", Napi::Buffer<uint8_t>::Copy(env, item.data.data(), item.data.size()));
+    return object;
+  } catch (const std::bad_alloc&) {
+    throw SocketError(env, sys::Error{sys::error_out_of_memory(), "malloc"});
+  }
+}
+
 }  // namespace winsock

@@ -101,6 +101,7 @@ Napi::Function SocketWrap::Define(Napi::Env env) {
       InstanceMethod<&SocketWrap::Guarded<&SocketWrap::RecvMsg>>("recvMsg", method),
       InstanceMethod<&SocketWrap::Guarded<&SocketWrap::Share>>("share", method),
       StaticMethod<&SocketWrap::Pair>("pair", method),
+      StaticMethod<&SocketWrap::PacketInfo>("packetInfo", method),
       InstanceMethod<&SocketWrap::Guarded<&SocketWrap::WaitUrgent>>("waitUrgent", method),
       InstanceMethod<&SocketWrap::Guarded<&SocketWrap::CancelUrgent>>("cancelUrgent", method),
       InstanceMethod<&SocketWrap::Guarded<&SocketWrap::StartReading>>("startReading", method),

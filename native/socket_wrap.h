@@ -72,6 +72,7 @@ class SocketWrap : public Napi::ObjectWrap<SocketWrap> {
   Napi::Value RecvMsg(const Napi::CallbackInfo& info);
   Napi::Value Share(const Napi::CallbackInfo& info);
   static Napi::Value Pair(const Napi::CallbackInfo& info);
+  static Napi::Value PacketInfo(const Napi::CallbackInfo& info);
   static Napi::Value MessageResult(Napi::Env env, sys::Op* op);
   static void DiscardRights(sys::Op* op) noexcept;
   Napi::Value WaitUrgent(const Napi::CallbackInfo& info);

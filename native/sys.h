@@ -191,6 +191,11 @@ struct ControlItem {
 // Lays out control messages as the stack expects them (CMSG_SPACE apart).
 Error control_encode(const std::vector<ControlItem>& items, std::vector<char>* out);
 
+// IP_PKTINFO / IPV6_PKTINFO to send: the source address (and interface,
+// 0 for any) a datagram leaves from, in this platform's in_pktinfo or
+// in6_pktinfo (their fields and order differ between POSIX and Winsock).
+Error control_packet_info(const Address& source, uint32_t interface_index, ControlItem* out);
+
 // A received control message, decoded where this backend knows its type.
 enum class ControlKind {
   Raw,             // only level, type and data

@@ -3,6 +3,7 @@
 const assert = require('node:assert/strict');
 const { Socket, backend, constants, SocketStateError } = require('..');
 const { useSockets } = require('./support/sockets');
+const { itExceptUnderWine } = require('./support/wine');
 
 const posixIt = backend === 'posix' ? it : (title) => it(`${title} (skipped on Winsock: SCM_RIGHTS is POSIX only)`);
 const linuxIt = constants.SO_TIMESTAMPNS !== undefined ? it : (title) => it(`${title} (skipped: SO_TIMESTAMPNS is Linux only)`);
@@ -30,6 +31,28 @@ describe('sendMsg and recvMsg', () => {
     assert.equal(info.type, constants.IP_PKTINFO);
     assert.equal(message.data.toString(), 'where to?');
     assert.deepEqual(message.address, sender.localAddress());
+  });
+
+  itExceptUnderWine("Wine's WSASendMsg sends without the control data, so the stack picks the source",
+    'answers from the address a datagram was sent to, on a socket bound to the wildcard (IP_PKTINFO on send)', async () => {
+    const server = wildcard();
+    server.setOption('IP_PKTINFO', true);
+    const client = make({ type: 'dgram' }).bind({ address: '127.0.0.1', port: 0 });
+    const { port } = server.localAddress();
+    const asked = server.recvMsg();
+    await client.sendTo('from whom?', { address: '127.0.0.2', port });
+    const { address, control } = await asked;
+    const to = control.find((item) => item.kind === 'packetInfo');
+    assert.equal(to.address, '127.0.0.2');
+    const answered = client.recvFrom();
+    await server.sendMsg('from here', { address, control: [{ packetInfo: { address: to.address } }] });
+    assert.deepEqual((await answered).address, { family: 'inet', address: '127.0.0.2', port });
+  });
+
+  it('refuses a packetInfo that is not an IP address with a coded error', async () => {
+    const socket = datagram();
+    await assert.rejects(socket.sendMsg('x', { address: socket.localAddress(), control: [{ packetInfo: { address: 'here' } }] }),
+      { code: 'ERR_INVALID_ARG_VALUE' });
   });
 
   it('reports the destination address of an IPv6 datagram (IPV6_PKTINFO)', async () => {

@@ -151,6 +151,38 @@ void control_decode(const char* bytes, size_t length, std::vector<ReceivedContro
   }
 }
 
+Error control_packet_info(const Address& source, uint32_t interface_index, ControlItem* out) {
+  const auto* any = reinterpret_cast<const sockaddr*>(source.storage);
+#ifdef IP_PKTINFO
+  if (any->sa_family == AF_INET) {
+    in_pktinfo info{};
+    info.ipi_ifindex = static_cast<decltype(info.ipi_ifindex)>(interface_index);
+    // ipi_spec_dst is the source address a send uses (ip(7)).
+    info.ipi_spec_dst = reinterpret_cast<const sockaddr_in*>(source.storage)->sin_addr;
+    out->level = IPPROTO_IP;
+    out->type = IP_PKTINFO;
+    const auto* bytes = reinterpret_cast<const uint8_t*>(&info);
+    out->data.assign(bytes, bytes + sizeof(info));
+    return ok();
+  }
+#endif
+#ifdef IPV6_PKTINFO
+  if (any->sa_family == AF_INET6) {
+    in6_pktinfo info{};
+    info.ipi6_addr = reinterpret_cast<const sockaddr_in6*>(source.storage)->sin6_addr;
+    info.ipi6_ifindex = interface_index;
+    out->level = IPPROTO_IPV6;
+    out->type = IPV6_PKTINFO;
+    const auto* bytes = reinterpret_cast<const uint8_t*>(&info);
+    out->data.assign(bytes, bytes + sizeof(info));
+    return ok();
+  }
+#endif
+  (void)interface_index;
+  (void)out;
+  return Error{EAFNOSUPPORT, "sendmsg"};
+}
+
 void transfer_close(const std::vector<uint8_t>& transfer) {
   int fd = -1;
   if (transfer.size() != sizeof(fd)) return;

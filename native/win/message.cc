@@ -90,6 +90,34 @@ void control_decode(const char* bytes, size_t length, std::vector<ReceivedContro
   }
 }
 
+// Winsock's IN_PKTINFO / IN6_PKTINFO: the address first, then the
+// interface. On a send, ipi_addr is the source address.
+// https://learn.microsoft.com/windows/win32/api/ws2ipdef/ns-ws2ipdef-in_pktinfo
+Error control_packet_info(const Address& source, uint32_t interface_index, ControlItem* out) {
+  const auto* any = reinterpret_cast<const sockaddr*>(source.storage);
+  if (any->sa_family == AF_INET) {
+    IN_PKTINFO info{};
+    info.ipi_addr = reinterpret_cast<const sockaddr_in*>(source.storage)->sin_addr;
+    info.ipi_ifindex = interface_index;
+    out->level = IPPROTO_IP;
+    out->type = IP_PKTINFO;
+    const auto* bytes = reinterpret_cast<const uint8_t*>(&info);
+    out->data.assign(bytes, bytes + sizeof(info));
+    return ok();
+  }
+  if (any->sa_family == AF_INET6) {
+    IN6_PKTINFO info{};
+    info.ipi6_addr = reinterpret_cast<const sockaddr_in6*>(source.storage)->sin6_addr;
+    info.ipi6_ifindex = interface_index;
+    out->level = IPPROTO_IPV6;
+    out->type = IPV6_PKTINFO;
+    const auto* bytes = reinterpret_cast<const uint8_t*>(&info);
+    out->data.assign(bytes, bytes + sizeof(info));
+    return ok();
+  }
+  return Error{WSAEAFNOSUPPORT, "WSASendMsg"};
+}
+
 // No descriptors travel in Winsock control messages (no SCM_RIGHTS).
 void transfer_close(const std::vector<uint8_t>&) {}
 

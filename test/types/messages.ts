@@ -5,7 +5,7 @@ import { Socket, type ReceivedControl, type ReceivedMessage } from 'winsock';
 export async function cases(socket: Socket<'inet'>): Promise<void> {
   const sent: number = await socket.sendMsg(['a', Buffer.from('b')], {
     address: { address: '127.0.0.1', port: 9 },
-    control: [{ level: 0, type: 8, data: new Uint8Array(4) }],
+    control: [{ level: 0, type: 8, data: new Uint8Array(4) }, { packetInfo: { address: '127.0.0.1' } }],
   });
   const message: ReceivedMessage<'inet'> = await socket.recvMsg([2, 8], { controlSize: 256 });
   const port: number = message.address.port;
