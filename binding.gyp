@@ -7,7 +7,9 @@
         "native/addon.cc",
         "native/error.cc",
         "native/handles.cc",
+        "native/arguments.cc",
         "native/js_address.cc",
+        "native/socket_messages.cc",
         "native/socket_wrap.cc"
       ],
       "include_dirs": ["<!(node -p \"require('node-addon-api').include_dir\")"],
@@ -31,6 +33,7 @@
             "native/win/constants.cc",
             "native/win/errors.cc",
             "native/win/loop.cc",
+            "native/win/message.cc",
             "native/win/ops.cc",
             "native/win/socket.cc",
             "native/win/wine.cc"
@@ -43,6 +46,7 @@
             "native/posix/constants.cc",
             "native/posix/errors.cc",
             "native/posix/loop.cc",
+            "native/posix/message.cc",
             "native/posix/ops.cc",
             "native/posix/socket.cc"
           ]

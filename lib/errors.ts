@@ -70,7 +70,8 @@ export type UsageErrorCode =
   | 'ERR_SERVER_ALREADY_LISTEN'            // listen() on a server that listens (or did)
   | 'ERR_SERVER_NOT_RUNNING'               // a server closed while it was starting
   | 'ERR_WORKER_INIT_FAILED'               // a server worker that exited before it was ready
-  | 'ERR_REAPER_CLOSED';                   // add() to a closed IdleReaper
+  | 'ERR_REAPER_CLOSED'                    // add() to a closed IdleReaper
+  | 'ERR_CHILD_EXITED'                     // a server child process that died before it was ready, or a handover channel whose peer left
 
 /**
  * A call the package refuses that is neither a bad argument (TypeError,

@@ -2,6 +2,7 @@
 // build/), with the error classes of errors.ts handed to it.
 import path from 'node:path';
 import { AbortError, SocketError, UsageError } from './errors';
+import type { NativeMessage } from './message';
 
 /** The JS-facing native socket (native/socket_wrap.cc). */
 export interface NativeSocket {
@@ -18,6 +19,11 @@ export interface NativeSocket {
   sendTo(data: Uint8Array, address: NativeAddress | string, flags: number): number | Promise<number>;
   recvFrom(size: number, flags: number, cancelId: number):
     Promise<{ data: Buffer; address: NativeAddressOut; truncated: boolean }>;
+  sendMsg(data: Uint8Array, address: NativeAddress | string | undefined, flags: number,
+    control: { level: number; type: number; data: Uint8Array }[] | undefined): Promise<number>;
+  recvMsg(size: number, controlSize: number, flags: number, cancelId: number): Promise<NativeMessage>;
+  /** WSADuplicateSocketW for that process (Windows); ENOTSUP elsewhere. */
+  share(processId: number): Buffer;
   /** Watches for urgent data: `onurgent(byte)` for each urgent byte, (-1) when it is inline, (-2, error?) at the end. */
   waitUrgent(): boolean;
   cancelUrgent(): void;
@@ -55,6 +61,12 @@ interface Binding {
   NativeSocket: {
     new (family: number, type: number, protocol: number): NativeSocket;
     new (transfer: ArrayBuffer): NativeSocket;
+    new (how: 'shared', bytes: Uint8Array): NativeSocket;
+    new (how: 'descriptor', fd: number): NativeSocket;
+    /** socketpair(2), or a connected loopback pair on Windows. */
+    pair(family: number, type: number, protocol: number): [NativeSocket, NativeSocket];
+    /** IP_PKTINFO / IPV6_PKTINFO to send from `source`, as this platform lays it out. */
+    packetInfo(source: NativeAddress, interfaceIndex?: number): { level: number; type: number; data: Buffer };
   };
   init(classes: { SocketError: unknown; AbortError: unknown; UsageError: unknown }): void;
   constants: Record<string, number>;

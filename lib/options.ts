@@ -22,6 +22,16 @@ export interface OptionValues {
   TCP_NODELAY: boolean;
   IPV6_V6ONLY: boolean;
   IP_MULTICAST_LOOP: boolean;
+  /** recvMsg() then reports each datagram's destination address and interface. */
+  IP_PKTINFO: boolean;
+  IPV6_RECVPKTINFO: boolean;
+  /** recvMsg() then reports each datagram's IP_TOS / IP_TTL. */
+  IP_RECVTOS: boolean;
+  IP_RECVTTL: boolean;
+  /** recvMsg() then reports each datagram's arrival time (Linux). */
+  SO_TIMESTAMPNS: boolean;
+  /** A raw socket's sends then carry their own IP header. */
+  IP_HDRINCL: boolean;
   SO_RCVBUF: number;
   SO_SNDBUF: number;
   IP_TTL: number;
@@ -57,6 +67,12 @@ export const OPTIONS: Readonly<Record<OptionName, OptionSpec>> = {
   TCP_NODELAY: { level: 'IPPROTO_TCP', shape: 'boolean' },
   IPV6_V6ONLY: { level: 'IPPROTO_IPV6', shape: 'boolean' },
   IP_MULTICAST_LOOP: { level: 'IPPROTO_IP', shape: 'boolean' },
+  IP_PKTINFO: { level: 'IPPROTO_IP', shape: 'boolean' },
+  IPV6_RECVPKTINFO: { level: 'IPPROTO_IPV6', shape: 'boolean' },
+  IP_RECVTOS: { level: 'IPPROTO_IP', shape: 'boolean' },
+  IP_RECVTTL: { level: 'IPPROTO_IP', shape: 'boolean' },
+  SO_TIMESTAMPNS: { level: 'SOL_SOCKET', shape: 'boolean' },
+  IP_HDRINCL: { level: 'IPPROTO_IP', shape: 'boolean' },
   SO_RCVBUF: { level: 'SOL_SOCKET', shape: 'number' },
   SO_SNDBUF: { level: 'SOL_SOCKET', shape: 'number' },
   IP_TTL: { level: 'IPPROTO_IP', shape: 'number' },

@@ -11,6 +11,7 @@ import { UsageError, invalidArgType, invalidArgValue, outOfRange } from './error
 import { IdleReaper } from './reaper';
 import { Socket } from './socket';
 import { WorkerPool } from './worker-pool';
+import { ProcessPool } from './process-pool';
 import type { SocketState } from './state';
 
 export interface ServerOptions {
@@ -34,6 +35,13 @@ export interface ServerOptions {
   workers?: number;
   /** With `workers`: the module whose export is the handler, `async (socket) => {...}`. */
   workerScript?: string;
+  /**
+   * Runs the handler in this many child processes (child_process.fork):
+   * the parent only listens and hands each connection over.
+   */
+  processes?: number;
+  /** With `processes`: the module whose export is the handler, as workerScript. */
+  processScript?: string;
 }
 
 /** Called with each accepted connection; sync or async. */
@@ -43,6 +51,8 @@ export interface CloseOptions {
   /** Wait for open connections to end instead of closing them. */
   graceful?: boolean;
 }
+
+export type { ChildExit } from './process-pool';
 
 /** What 'workerExit' reports about a worker thread that ended on its own. */
 export interface WorkerExit {
@@ -107,6 +117,15 @@ function checkOptions(options: ServerOptions): void {
   } else if (options.workerScript !== undefined) {
     throw invalidArgValue('options.workerScript', options.workerScript, 'needs options.workers');
   }
+  if (options.processes !== undefined) {
+    checkInteger('options.processes', options.processes, 1, 1024);
+    if (options.workers !== undefined) throw invalidArgValue('options.processes', options.processes, 'cannot go with options.workers');
+    if (typeof options.processScript !== 'string') {
+      throw invalidArgType('options.processScript', 'of type string (required with options.processes)', options.processScript);
+    }
+  } else if (options.processScript !== undefined) {
+    throw invalidArgValue('options.processScript', options.processScript, 'needs options.processes');
+  }
 }
 
 /**
@@ -120,6 +139,9 @@ function checkOptions(options: ServerOptions): void {
  * incoming connection or a lack of descriptors (the server goes on),
  * 'error' (error) when the listening socket itself failed (the server has
  * stopped), 'workerExit' (WorkerExit) when a worker thread ends by itself,
+ * 'childExit' (ChildExit) when a child process of `processes` dies (a new
+ * one takes its place; the connections it held end, and 'connectionError'
+ * then has no socket for a handler failure in a child),
  * 'close'.
  */
 export class Server extends EventEmitter {
@@ -134,7 +156,7 @@ export class Server extends EventEmitter {
   #rejected = 0;
   #drainWaiters: (() => void)[] = [];
   readonly #reaper: IdleReaper | null;
-  readonly #pool: WorkerPool | null;
+  readonly #pool: WorkerPool | ProcessPool | null;
   // Shared by every connection: EventEmitter calls it with `this` = the socket.
   readonly #onConnectionState: (this: Socket, next: SocketState) => void;
 
@@ -142,23 +164,31 @@ export class Server extends EventEmitter {
   constructor(options: ServerOptions, onConnection?: ConnectionHandler) {
     super();
     checkOptions(options);
-    if (options.workers === undefined && typeof onConnection !== 'function') {
+    const elsewhere = options.workers !== undefined || options.processes !== undefined;
+    if (!elsewhere && typeof onConnection !== 'function') {
       throw invalidArgType('onConnection', 'a function', onConnection);
     }
-    if (options.workers !== undefined && onConnection !== undefined) {
-      throw invalidArgValue('onConnection', onConnection, 'must be left out with options.workers (the handler is workerScript)');
+    if (elsewhere && onConnection !== undefined) {
+      throw invalidArgValue('onConnection', onConnection,
+        'must be left out with options.workers or options.processes (the handler is workerScript / processScript)');
     }
     this.#options = { ...options };
     this.#handler = onConnection;
-    this.#reaper = options.idleTimeout === undefined || options.workers !== undefined
+    this.#reaper = options.idleTimeout === undefined || elsewhere
       ? null
       : new IdleReaper({ timeout: options.idleTimeout });
     this.#reaper?.on('reap', (socket: Socket, idleMs: number) => this.emit('reap', socket, idleMs));
-    this.#pool = options.workers === undefined ? null : new WorkerPool(this, {
-      script: path.resolve(options.workerScript as string),
-      count: options.workers,
-      idleTimeout: options.idleTimeout,
-    });
+    this.#pool = options.processes !== undefined
+      ? new ProcessPool(this, {
+        script: path.resolve(options.processScript as string),
+        count: options.processes,
+        idleTimeout: options.idleTimeout,
+      })
+      : options.workers === undefined ? null : new WorkerPool(this, {
+        script: path.resolve(options.workerScript as string),
+        count: options.workers,
+        idleTimeout: options.idleTimeout,
+      });
     const server = this;
     this.#onConnectionState = function onConnectionState(this: Socket, next: SocketState) {
       if (next !== 'closed') return;
@@ -168,7 +198,12 @@ export class Server extends EventEmitter {
     };
   }
 
-  /** Open connections (in this thread and in the workers). */
+  /** The process ids of the children serving connections (with `processes`), else []. */
+  get childPids(): number[] {
+    return this.#pool instanceof ProcessPool ? this.#pool.pids : [];
+  }
+
+  /** Open connections (in this thread, in the workers or in the child processes). */
   get connections(): number {
     return this.#open.size + (this.#pool?.connections ?? 0);
   }

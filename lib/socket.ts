@@ -15,6 +15,10 @@ import { constants } from './constants';
 import { AbortError, SocketError, UsageError, invalidArgType, invalidArgValue, optionsObject, outOfRange } from './errors';
 import { messages, sendMessage, type Message, type MessageRegistry, type MessagesOptions } from './codec';
 import { membershipRequest } from './membership';
+import {
+  type ReceivedMessage, type RecvMsgOptions, type SendMsgOptions, controlOf, controlSizeOf, gatherBuffers, messageOf, sizesOf,
+} from './message';
+import { inferState, shareOf } from './sharing';
 import { binding, type NativeSocket } from './native';
 import { type OptionName, type OptionValues, type WritableOptionName, getOption, setOption } from './options';
 import { type Kind, type Operation, type SocketState, NEXT, OPERATION_BIT, allowedMask, check, isState } from './state';
@@ -575,6 +579,113 @@ export class Socket<F extends Family = Family> extends EventEmitter {
     } catch (error) {
       return Promise.reject(error);
     }
+  }
+
+  /**
+   * sendmsg(2) / Winsock WSASendMsg: the buffers as one message (gathered
+   * in order), to `options.address` if given, with control messages
+   * (ancillary data; `{ rights: [socket] }` is SCM_RIGHTS on POSIX).
+   */
+  sendMsg(buffers: Uint8Array | string | (Uint8Array | string)[], options?: SendMsgOptions): Promise<number> {
+    try {
+      const native = this.#open('sendMsg');
+      const flags = flagsOf(options);
+      const address = options?.address === undefined ? undefined : toNative(options.address);
+      const control = controlOf(options?.control);
+      const promise = native.sendMsg(gatherBuffers(buffers, options?.encoding), address, flags, control);
+      this.#advance('sendMsg');
+      return promise;
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
+
+  /**
+   * recvmsg(2) / Winsock WSARecvMsg (through WSAID_WSARECVMSG): one message
+   * into buffers of `sizes`, with the sender's address, MSG_TRUNC /
+   * MSG_CTRUNC, and the control messages decoded (IP_PKTINFO,
+   * IPV6_PKTINFO, IP_TOS, IP_TTL, SO_TIMESTAMPNS, SCM_RIGHTS) or raw.
+   */
+  recvMsg(sizes: number | number[] = DEFAULT_RECV_SIZE, options?: RecvMsgOptions): Promise<ReceivedMessage<F>> {
+    try {
+      const native = this.#open('recvMsg');
+      const list = sizesOf(sizes);
+      const total = list.reduce((sum, size) => sum + size, 0);
+      const controlSize = controlSizeOf(options);
+      const flags = flagsOf(options);
+      const signal = checkSignal(options?.signal);
+      return this.#cancellable(signal, (id) => native.recvMsg(total, controlSize, flags, id))
+        .then((result) => messageOf<F>(result, list));
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
+
+  /**
+   * Winsock WSADuplicateSocketW for process `pid`, as Python's
+   * socket.share: bytes that Socket.fromShare() turns into this socket in
+   * that process. This socket stays open here; close it once the other
+   * side has it. Windows only (POSIX passes descriptors with SCM_RIGHTS).
+   */
+  share(pid: number): Buffer {
+    const native = this.#open('detach');
+    return shareOf(native, pid);
+  }
+
+  /**
+   * socketpair(2) on POSIX ('unix' by default); on Windows a connected
+   * loopback pair ('inet' by default) made as Python's socket.socketpair.
+   */
+  static pair(options: SocketOptions = {}): [Socket, Socket] {
+    if (options === null || typeof options !== 'object') throw invalidArgType('options', 'of type object', options);
+    const family = options.family ?? (binding.backend === 'winsock' ? 'inet' : 'unix');
+    const type = options.type ?? 'stream';
+    if (typeof family !== 'string' || !Object.prototype.hasOwnProperty.call(FAMILIES, family)) {
+      throw invalidArgValue('options.family', family, "must be 'inet', 'inet6' or 'unix'");
+    }
+    if (typeof type !== 'string' || !Object.prototype.hasOwnProperty.call(TYPES, type)) {
+      throw invalidArgValue('options.type', type, "must be 'stream', 'dgram' or 'raw'");
+    }
+    const protocol = options.protocol ?? 0;
+    if (!Number.isInteger(protocol) || protocol < 0) throw outOfRange('options.protocol', 'an integer >= 0', protocol);
+    const natives = binding.NativeSocket.pair(constants[FAMILIES[family]] ?? -1, constants[TYPES[type]], protocol);
+    return natives.map((native) => {
+      const socket = new Socket({ family, type }, native, fromNativeToken);
+      socket.#enter('connected');
+      return socket;
+    }) as [Socket, Socket];
+  }
+
+  /**
+   * Winsock WSASocketW(FROM_PROTOCOL_INFO) of share()'s bytes, as Python's
+   * socket.fromshare. The state is read from the socket itself (listening,
+   * connected, bound) unless given. Windows only.
+   */
+  static fromShare(bytes: Uint8Array, options?: { family?: Family; type?: SocketType; state?: SocketState }): Socket {
+    if (!types.isUint8Array(bytes)) throw invalidArgType('bytes', 'a Uint8Array (from socket.share())', bytes);
+    const given = optionsObject('options', options);
+    return Socket.#fromNative(new binding.NativeSocket('shared', bytes), given);
+  }
+
+  /**
+   * @internal A descriptor this process was given at its start (POSIX; an
+   * extra stdio fd of a child process): socket2's from_raw_fd.
+   */
+  static fromDescriptor(fd: number, options?: { family?: Family; type?: SocketType; state?: SocketState }): Socket {
+    if (!Number.isInteger(fd) || fd < 0) throw outOfRange('fd', 'an integer >= 0', fd);
+    const given = optionsObject('options', options);
+    return Socket.#fromNative(new binding.NativeSocket('descriptor', fd), given);
+  }
+
+  static #fromNative(native: NativeSocket, given: { family?: Family; type?: SocketType; state?: SocketState }): Socket {
+    // What the caller did not say is read from the socket itself.
+    const known = given.family !== undefined && given.type !== undefined && given.state !== undefined;
+    const found = known ? undefined : inferState(native);
+    const family = given.family ?? (found?.family as Family);
+    const type = given.type ?? (found?.type as SocketType);
+    const socket = new Socket({ family, type }, native, fromNativeToken);
+    socket.#enter(given.state ?? (found?.state as SocketState));
+    return socket;
   }
 
   /** shutdown(2) / Winsock shutdown: 'send' (default), 'receive' or 'both'. */

@@ -16,7 +16,8 @@ export type Operation =
   | 'bind' | 'listen' | 'accept' | 'connect'
   | 'send' | 'recv' | 'sendTo' | 'recvFrom' | 'shutdown'
   | 'setOption' | 'getOption' | 'setsockopt' | 'getsockopt' | 'setKeepAlive'
-  | 'localAddress' | 'remoteAddress' | 'atMark' | 'bytesAvailable' | 'read' | 'detach';
+  | 'localAddress' | 'remoteAddress' | 'atMark' | 'bytesAvailable' | 'read' | 'detach'
+  | 'sendMsg' | 'recvMsg';
 
 export type Kind = 'stream' | 'datagram';
 
@@ -39,15 +40,15 @@ export const ALLOWED: Record<Kind, Record<SocketState, ReadonlySet<Operation>>> 
     bound: new Set<Operation>(['listen', 'connect', 'detach', ...EVERYWHERE]),
     listening: new Set<Operation>(['accept', 'detach', ...EVERYWHERE]),
     connecting: new Set<Operation>(EVERYWHERE),
-    connected: new Set<Operation>(['send', 'recv', 'shutdown', 'read', 'detach', ...EVERYWHERE]),
+    connected: new Set<Operation>(['send', 'recv', 'sendMsg', 'recvMsg', 'shutdown', 'read', 'detach', ...EVERYWHERE]),
     closed: new Set<Operation>(),
   },
   datagram: {
-    created: new Set<Operation>(['bind', 'connect', 'sendTo', 'detach', ...EVERYWHERE]),
-    bound: new Set<Operation>(['connect', 'sendTo', 'recvFrom', 'send', 'recv', 'read', 'detach', ...EVERYWHERE]),
+    created: new Set<Operation>(['bind', 'connect', 'sendTo', 'sendMsg', 'detach', ...EVERYWHERE]),
+    bound: new Set<Operation>(['connect', 'sendTo', 'recvFrom', 'sendMsg', 'recvMsg', 'send', 'recv', 'read', 'detach', ...EVERYWHERE]),
     listening: new Set<Operation>(),
     connecting: new Set<Operation>(EVERYWHERE),
-    connected: new Set<Operation>(['connect', 'sendTo', 'recvFrom', 'send', 'recv', 'shutdown', 'read', 'detach', ...EVERYWHERE]),
+    connected: new Set<Operation>(['connect', 'sendTo', 'recvFrom', 'sendMsg', 'recvMsg', 'send', 'recv', 'shutdown', 'read', 'detach', ...EVERYWHERE]),
     closed: new Set<Operation>(),
   },
 };
@@ -58,6 +59,7 @@ export const NEXT: Partial<Record<Operation, Partial<Record<SocketState, SocketS
   listen: { bound: 'listening' },
   connect: { created: 'connecting', bound: 'connecting', connected: 'connecting' },
   sendTo: { created: 'bound' },
+  sendMsg: { created: 'bound' },
 };
 
 function hint(operation: Operation, state: SocketState, kind: Kind): string {
@@ -80,6 +82,10 @@ function hint(operation: Operation, state: SocketState, kind: Kind): string {
     case 'read':
       if (state === 'listening') return 'accept() a connection and use that socket';
       return kind === 'datagram' ? 'connect() it first, or use sendTo()/recvFrom()' : 'connect() it first';
+    case 'recvMsg':
+      return kind === 'datagram' ? 'bind() it first, or sendTo() first' : 'connect() it first';
+    case 'sendMsg':
+      return kind === 'datagram' ? 'it cannot send in this state' : 'connect() it first';
     case 'recvFrom':
       return kind === 'datagram' ? 'bind() it first, or sendTo() first' : 'stream sockets use recv()';
     case 'sendTo':
@@ -93,6 +99,7 @@ const OPERATIONS: Operation[] = [
   'bind', 'listen', 'accept', 'connect', 'send', 'recv', 'sendTo', 'recvFrom', 'shutdown',
   'setOption', 'getOption', 'setsockopt', 'getsockopt', 'setKeepAlive',
   'localAddress', 'remoteAddress', 'atMark', 'bytesAvailable', 'read', 'detach',
+  'sendMsg', 'recvMsg',
 ];
 
 /** One bit per operation, for a check as cheap as a bitwise and on hot paths. */

@@ -96,6 +96,19 @@ const same: Result = (value) => String(value);
 
 const recvResult: Result = (data: Buffer) => (data.length === 0 ? 'EOF' : `${data.length} ${bytesText(data)}`);
 
+interface ControlArgument { level: number; type: number; data: Uint8Array }
+
+// Control messages to send: SCM_RIGHTS with its descriptors, others by level and type.
+function controlText(control: ControlArgument[] | undefined): string[] {
+  return (control ?? []).map(({ level, type, data }) => {
+    if (level === binding.constants.SOL_SOCKET && type === binding.constants.SCM_RIGHTS) {
+      const fds = new Int32Array(data.buffer.slice(data.byteOffset, data.byteOffset + data.byteLength));
+      return `SCM_RIGHTS(fd ${[...fds].join(', ')})`;
+    }
+    return `cmsg(${levelName(level)}, ${type}, ${bytesText(data)})`;
+  });
+}
+
 // What each NativeSocket method is, as a Berkeley call.
 const CALLS: Record<string, CallSpec> = {
   bind: { call: 'bind', args: ([address]) => [addressText(address)], result: ok },
@@ -126,6 +139,21 @@ const CALLS: Record<string, CallSpec> = {
     result: ({ data, address, truncated }) =>
       `${data.length} ${bytesText(data)} from ${addressText(address)}${truncated ? ' (truncated)' : ''}`,
   },
+  sendMsg: {
+    call: 'sendmsg',
+    args: ([data, address, flags, control]) => [bytesText(data as Uint8Array), address === undefined ? '-' : addressText(address),
+      flagsName(flags as number), ...controlText(control as ControlArgument[] | undefined)],
+    result: same,
+  },
+  recvMsg: {
+    call: 'recvmsg',
+    args: ([size, controlSize, flags]) => [String(size), `control ${controlSize}`, flagsName(flags as number)],
+    result: ({ data, address, truncated, control }) =>
+      `${data.length} ${bytesText(data)}${address?.family === undefined ? '' : ` from ${addressText(address)}`}` +
+      `${control.length > 0 ? ` [${control.map((item: { kind: string }) => item.kind).join(', ')}]` : ''}` +
+      `${truncated ? ' (truncated)' : ''}`,
+  },
+  share: { call: 'WSADuplicateSocketW', args: ([pid]) => [`process ${pid}`], result: (bytes: Buffer) => `${bytes.length} bytes` },
   shutdown: { call: 'shutdown', args: ([how]) => [shutdownName(how as number)], result: ok },
   close: { call: 'close', args: none, result: (unsent) => (unsent > 0 ? `ok, ${unsent} unsent bytes dropped` : 'ok') },
   detach: { call: 'detach', args: none, result: () => 'handed over' },
@@ -288,9 +316,12 @@ const NativeSocketClass = binding.NativeSocket;
 function TracedNativeSocket(...args: unknown[]): NativeSocket {
   const construct = () => Reflect.construct(NativeSocketClass, args) as NativeSocket;
   if (!callChannel.hasSubscribers || untracedDepth > 0) return construct();
-  const adopting = args.length === 1;
-  const spec: CallSpec = { call: adopting ? 'adopt' : 'socket', args: none, result: same };
-  const printable = adopting ? [] : [familyName(args[0] as number), typeName(args[1] as number), String(args[2])];
+  const made = typeof args[0] === 'number';
+  // A detach() handle, share() bytes (WSASocketW(FROM_PROTOCOL_INFO)), or a descriptor given at start.
+  const call = made ? 'socket' : args[0] === 'shared' ? 'WSASocketW' : 'adopt';
+  const spec: CallSpec = { call, args: none, result: same };
+  const printable = made ? [familyName(args[0] as number), typeName(args[1] as number), String(args[2])]
+    : args[0] === 'descriptor' ? [`fd ${args[1]}`] : args[0] === 'shared' ? ['FROM_PROTOCOL_INFO'] : [];
   const start = performance.now();
   let native: NativeSocket;
   try {
@@ -304,6 +335,26 @@ function TracedNativeSocket(...args: unknown[]): NativeSocket {
   return native;
 }
 TracedNativeSocket.prototype = NativeSocketClass.prototype;
+// Builds a control message, no call of its own.
+TracedNativeSocket.packetInfo = NativeSocketClass.packetInfo;
+// socketpair(2) / the loopback pair on Windows: a static method of the class.
+TracedNativeSocket.pair = function pair(family: number, type: number, protocol: number): [NativeSocket, NativeSocket] {
+  const make = () => NativeSocketClass.pair(family, type, protocol);
+  if (!callChannel.hasSubscribers || untracedDepth > 0) return make();
+  const spec: CallSpec = { call: 'socketpair', args: none, result: same };
+  const printable = [familyName(family), typeName(type), String(protocol)];
+  const start = performance.now();
+  let pair: [NativeSocket, NativeSocket];
+  try {
+    pair = make();
+  } catch (error) {
+    publish({ id: ++lastId, fd: -1 }, spec, printable, start, { error: error as Error });
+    throw error;
+  }
+  const [first, second] = pair.map(entryOf);
+  publish(first, spec, printable, start, { result: `#${first.id} fd ${first.fd}, #${second.id} fd ${second.fd}` });
+  return pair;
+};
 binding.NativeSocket = TracedNativeSocket as unknown as typeof binding.NativeSocket;
 
 // NODE_DEBUG=winsock: the same lines on standard error, through util.debuglog.

@@ -6,6 +6,7 @@
 
 #include "environment.h"
 #include "error.h"
+#include "arguments.h"
 #include "handles.h"
 #include "js_address.h"
 
@@ -31,28 +32,6 @@ struct SocketWrap::Pending {
 };
 
 namespace {
-
-int32_t Int32Arg(const Napi::CallbackInfo& info, size_t index, const char* name, int32_t fallback) {
-  Napi::Value value = info[index];
-  if (value.IsUndefined()) return fallback;
-  if (!value.IsNumber()) {
-    throw TypeError(info.Env(), "ERR_INVALID_ARG_TYPE", std::string(name) + " must be a number");
-  }
-  return value.As<Napi::Number>().Int32Value();
-}
-
-uint32_t SizeArg(const Napi::CallbackInfo& info, size_t index, const char* name) {
-  Napi::Value value = info[index];
-  if (!value.IsNumber()) {
-    throw TypeError(info.Env(), "ERR_INVALID_ARG_TYPE", std::string(name) + " must be a number");
-  }
-  const double size = value.As<Napi::Number>().DoubleValue();
-  if (!(size >= 0 && size <= 0x7fffffff) || size != static_cast<uint32_t>(size)) {
-    throw RangeError(info.Env(), "ERR_OUT_OF_RANGE",
-                     std::string(name) + " must be an integer from 0 to 2147483647");
-  }
-  return static_cast<uint32_t>(size);
-}
 
 // The bytes of a Uint8Array argument. Read last of a call's arguments: a
 // getter run by reading another argument could detach the buffer.
@@ -126,6 +105,11 @@ Napi::Function SocketWrap::Define(Napi::Env env) {
       InstanceMethod<&SocketWrap::Guarded<&SocketWrap::Recv>>("recv", method),
       InstanceMethod<&SocketWrap::Guarded<&SocketWrap::SendTo>>("sendTo", method),
       InstanceMethod<&SocketWrap::Guarded<&SocketWrap::RecvFrom>>("recvFrom", method),
+      InstanceMethod<&SocketWrap::Guarded<&SocketWrap::SendMsg>>("sendMsg", method),
+      InstanceMethod<&SocketWrap::Guarded<&SocketWrap::RecvMsg>>("recvMsg", method),
+      InstanceMethod<&SocketWrap::Guarded<&SocketWrap::Share>>("share", method),
+      StaticMethod<&SocketWrap::Pair>("pair", method),
+      StaticMethod<&SocketWrap::PacketInfo>("packetInfo", method),
       InstanceMethod<&SocketWrap::Guarded<&SocketWrap::WaitUrgent>>("waitUrgent", method),
       InstanceMethod<&SocketWrap::Guarded<&SocketWrap::CancelUrgent>>("cancelUrgent", method),
       InstanceMethod<&SocketWrap::Guarded<&SocketWrap::StartReading>>("startReading", method),
@@ -150,6 +134,8 @@ Napi::Function SocketWrap::Define(Napi::Env env) {
 // new NativeSocket(family, type, protocol): socket() / WSASocketW.
 // new NativeSocket(ArrayBuffer): adopts a socket detach() gave up (once).
 // new NativeSocket(External): wraps a socket the backend made (accept).
+// new NativeSocket('shared', Uint8Array): Socket.fromShare (Windows).
+// new NativeSocket('descriptor', fd): a descriptor given at the process's start.
 SocketWrap::SocketWrap(const Napi::CallbackInfo& info) : Napi::ObjectWrap<SocketWrap>(info) {
   Napi::Env env = info.Env();
   Environment* environment = Environment::Of(env);
@@ -159,6 +145,20 @@ SocketWrap::SocketWrap(const Napi::CallbackInfo& info) : Napi::ObjectWrap<Socket
     sys::Socket** cell = info[0].As<Napi::External<sys::Socket*>>().Data();
     socket_ = *cell;
     *cell = nullptr;  // ours now, whatever happens next
+  } else if (info[0].IsString()) {
+    const std::string how = info[0].As<Napi::String>().Utf8Value();
+    if (how == "shared" && info[1].IsTypedArray() &&
+        info[1].As<Napi::TypedArray>().TypedArrayType() == napi_uint8_array) {
+      Napi::Uint8Array bytes = info[1].As<Napi::Uint8Array>();
+      std::vector<uint8_t> shared(bytes.Data(), bytes.Data() + bytes.ByteLength());
+      socket_ = sys::socket_from_share(environment->loop, shared, &error);
+    } else if (how == "descriptor" && info[1].IsNumber()) {
+      socket_ = sys::socket_from_descriptor(environment->loop,
+                                            info[1].As<Napi::Number>().Int64Value(), &error);
+    } else {
+      throw TypeError(env, "ERR_INVALID_ARG_VALUE", "unknown way to make a NativeSocket");
+    }
+    if (socket_ == nullptr) throw SocketError(env, error);
   } else if (info[0].IsArrayBuffer()) {
     Napi::ArrayBuffer transfer = info[0].As<Napi::ArrayBuffer>();
     uint64_t token = 0;
@@ -216,11 +216,13 @@ void SocketWrap::Stamp(sys::OpKind kind) noexcept {
     case sys::OpKind::Accept:
     case sys::OpKind::Recv:
     case sys::OpKind::RecvFrom:
+    case sys::OpKind::RecvMsg:
       activity_.fields[1] = now;
       break;
     case sys::OpKind::Connect:
     case sys::OpKind::Send:
     case sys::OpKind::SendTo:
+    case sys::OpKind::SendMsg:
       activity_.fields[2] = now;
       break;
     case sys::OpKind::UrgentWait:
@@ -261,6 +263,8 @@ Napi::Value SocketWrap::Start(const Napi::CallbackInfo& info, const Request& req
   op->length = request.length;
   op->flags = request.flags;
   op->address = request.address;
+  op->control = request.control;
+  op->control_length = request.control_length;
   op->done = &SocketWrap::OnDone;
   op->context = pending;
   if (cancel_id != 0) cancellable_[cancel_id] = op;
@@ -325,6 +329,7 @@ void SocketWrap::OnDone(sys::Op* op) noexcept {
   } else if (!op->teardown) {
     self->Deliver(pending, op);
   }
+  if (op->kind == sys::OpKind::RecvMsg && op->teardown) DiscardRights(op);
   if (op->accepted != nullptr) {
     // A connection that never reached JS.
     sys::socket_close(op->accepted, true);
@@ -370,7 +375,8 @@ napi_value SocketWrap::Settle(Napi::Env env, Pending* pending, sys::Op* op) {
     throw ClosedError(env, pending->syscall, close_code_);
   }
   if (op->error) {
-    const bool has_peer = op->kind == sys::OpKind::Connect || op->kind == sys::OpKind::SendTo;
+    const bool has_peer = op->kind == sys::OpKind::Connect || op->kind == sys::OpKind::SendTo ||
+                          (op->kind == sys::OpKind::SendMsg && op->address.length > 0);
     throw SocketError(env, op->error, has_peer ? &op->address : nullptr);
   }
   switch (op->kind) {
@@ -386,7 +392,10 @@ napi_value SocketWrap::Settle(Napi::Env env, Pending* pending, sys::Op* op) {
     }
     case sys::OpKind::Send:
     case sys::OpKind::SendTo:
+    case sys::OpKind::SendMsg:
       return Napi::Number::New(env, static_cast<double>(op->transferred));
+    case sys::OpKind::RecvMsg:
+      return MessageResult(env, op);
     case sys::OpKind::Recv:
       if (op->transferred == 0 && op->length > 0 && stream_) eof_ = true;
       return Napi::Buffer<char>::Copy(env, op->received, op->transferred);

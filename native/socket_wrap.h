@@ -38,6 +38,8 @@ class SocketWrap : public Napi::ObjectWrap<SocketWrap> {
     size_t length = 0;
     int flags = 0;
     sys::Address address;
+    const char* control = nullptr;  // SendMsg: encoded bytes; RecvMsg: none, only the room
+    size_t control_length = 0;
   };
   using Method = Napi::Value (SocketWrap::*)(const Napi::CallbackInfo&);
   // Every JS-facing method runs through this: a failed allocation becomes
@@ -67,6 +69,14 @@ class SocketWrap : public Napi::ObjectWrap<SocketWrap> {
   Napi::Value Recv(const Napi::CallbackInfo& info);
   Napi::Value SendTo(const Napi::CallbackInfo& info);
   Napi::Value RecvFrom(const Napi::CallbackInfo& info);
+  // socket_messages.cc: sendmsg/recvmsg, socketpair, sharing with a process.
+  Napi::Value SendMsg(const Napi::CallbackInfo& info);
+  Napi::Value RecvMsg(const Napi::CallbackInfo& info);
+  Napi::Value Share(const Napi::CallbackInfo& info);
+  static Napi::Value Pair(const Napi::CallbackInfo& info);
+  static Napi::Value PacketInfo(const Napi::CallbackInfo& info);
+  static Napi::Value MessageResult(Napi::Env env, sys::Op* op);
+  static void DiscardRights(sys::Op* op) noexcept;
   Napi::Value WaitUrgent(const Napi::CallbackInfo& info);
   Napi::Value CancelUrgent(const Napi::CallbackInfo& info);
   static void OnUrgent(sys::Op* op) noexcept;

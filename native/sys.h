@@ -137,6 +137,19 @@ uint64_t socket_last_activity(const Socket* socket);
 // `teardown`: a finalizer, where no JS may run). The Socket is released
 // later, when the platform has let go of it; the caller must not use it again.
 void socket_close(Socket* socket, bool teardown = false);
+// socketpair(2) / on Windows, as Python's socket.socketpair: a loopback
+// listener, a connect, an accept, the listener closed.
+Error socket_pair(Loop* loop, int family, int type, int protocol, Socket** first, Socket** second);
+// WSADuplicateSocketW for another process (Windows): the WSAPROTOCOL_INFOW
+// bytes that process gives socket_adopt. ENOTSUP-like elsewhere.
+Error socket_share(Socket* socket, uint32_t process_id, std::vector<uint8_t>* out);
+// Socket::fromShare: the bytes of socket_share (WSASocketW(FROM_PROTOCOL_INFO)
+// on Windows); unsupported elsewhere, where bytes would be a bare fd number.
+Socket* socket_from_share(Loop* loop, const std::vector<uint8_t>& shared, Error* error);
+// Takes over a descriptor this process was given at its start (an extra
+// stdio fd of a child process, POSIX): socket2's from_raw_fd. Windows
+// hands sockets over with socket_share instead, and refuses this.
+Socket* socket_from_descriptor(Loop* loop, int64_t descriptor, Error* error);
 // Gives the socket up for socket_adopt elsewhere: fills `transfer` and
 // releases this Socket (the caller must not use it again). With operations
 // pending it fails (EBUSY-like) and changes nothing.
@@ -168,6 +181,49 @@ Error socket_set_keepalive(Socket* socket, bool enable, int idle_ms,
                            int interval_ms, int count);
 
 // ---------------------------------------------------------------------------
+// Ancillary data (control messages) of sendmsg/recvmsg: CMSG_* on POSIX,
+// WSA_CMSG_* on Windows, whose headers and alignment differ.
+struct ControlItem {
+  int level = 0;
+  int type = 0;
+  std::vector<uint8_t> data;
+};
+// Lays out control messages as the stack expects them (CMSG_SPACE apart).
+Error control_encode(const std::vector<ControlItem>& items, std::vector<char>* out);
+
+// IP_PKTINFO / IPV6_PKTINFO to send: the source address (and interface,
+// 0 for any) a datagram leaves from, in this platform's in_pktinfo or
+// in6_pktinfo (their fields and order differ between POSIX and Winsock).
+Error control_packet_info(const Address& source, uint32_t interface_index, ControlItem* out);
+
+// A received control message, decoded where this backend knows its type.
+enum class ControlKind {
+  Raw,             // only level, type and data
+  PacketInfo,      // IP_PKTINFO / IPV6_PKTINFO: destination address, interface
+  TypeOfService,   // IP_TOS (IP_RECVTOS) / IPV6_TCLASS: `value`
+  HopLimit,        // IP_TTL (IP_RECVTTL) / IPV6_HOPLIMIT: `value`
+  Timestamp,       // SO_TIMESTAMPNS (Linux): seconds, nanoseconds
+  Rights,          // SCM_RIGHTS (POSIX): each descriptor as socket_adopt's bytes
+};
+struct ReceivedControl {
+  ControlKind kind = ControlKind::Raw;
+  int level = 0;
+  int type = 0;
+  std::vector<uint8_t> data;
+  Address destination;           // PacketInfo (port 0)
+  uint32_t interface_index = 0;  // PacketInfo
+  int value = 0;                 // TypeOfService, HopLimit
+  int64_t seconds = 0;           // Timestamp
+  int64_t nanoseconds = 0;
+  std::vector<std::vector<uint8_t>> transfers;  // Rights: one per descriptor
+};
+// Walks the control bytes of a recvmsg. Descriptors of SCM_RIGHTS become
+// the caller's: each to be adopted (socket_adopt) or closed (transfer_close).
+void control_decode(const char* bytes, size_t length, std::vector<ReceivedControl>* out);
+// Closes a received descriptor that will not be adopted.
+void transfer_close(const std::vector<uint8_t>& transfer);
+
+// ---------------------------------------------------------------------------
 // Operations: started by JS, completed later on the JS thread, exactly once.
 enum class OpKind : uint8_t {
   Accept,      // accept / AcceptEx
@@ -176,6 +232,8 @@ enum class OpKind : uint8_t {
   Recv,        // recv / WSARecv
   SendTo,      // sendto / WSASendTo
   RecvFrom,    // recvmsg / WSARecvFrom
+  SendMsg,     // sendmsg / WSASendMsg: data, control (ancillary) bytes, an optional address
+  RecvMsg,     // recvmsg / WSARecvMsg: data, the peer's address, control bytes, msg_flags
   // Watches for urgent (out-of-band) data, continuously (Op::repeat): each
   // urgent byte is taken out of band as it arrives, before the peer's next
   // one can displace it, and done() runs with `more` set and the byte(s) in
@@ -204,13 +262,24 @@ struct Op {
   // completes inline from op_submit, and is not freed before that last done.
   bool repeat = false;
   Address address;             // Connect, SendTo: destination. Out for RecvFrom, Accept: peer
+                               // SendMsg: destination when length > 0; RecvMsg out: peer
+  // SendMsg: control bytes made by control_encode, valid only while
+  // op_submit runs (as `data` is). RecvMsg: the room for control bytes.
+  const char* control = nullptr;
+  size_t control_length = 0;
   // Out.
   bool aborted = false;        // the socket was closed first
   bool teardown = false;       // the environment is going away: free, call no JS
   Error error;                 // the operation failed (not set when aborted)
   size_t transferred = 0;      // bytes sent or received
   const char* received = nullptr;  // Recv, RecvFrom: the bytes, valid only during done()
-  bool truncated = false;      // RecvFrom: the datagram was longer than length
+  bool truncated = false;      // RecvFrom, RecvMsg: the datagram was longer than length
+  // RecvMsg: the control bytes (valid only during done()), how many, and
+  // whether some did not fit (MSG_CTRUNC).
+  const char* received_control = nullptr;
+  size_t control_received = 0;
+  bool control_truncated = false;
+  int message_flags = 0;       // RecvMsg: msg_flags / WSAMSG.dwFlags as the stack set them
   bool more = false;           // repeat: this done() is a chunk; more will follow
   Socket* accepted = nullptr;  // Accept: the new socket, owned by the caller
   // Completion.

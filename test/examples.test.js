@@ -5,6 +5,7 @@
 const assert = require('node:assert/strict');
 const { execFile, spawn } = require('node:child_process');
 const fs = require('node:fs');
+const os = require('node:os');
 const path = require('node:path');
 const { Socket } = require('..');
 const { useSockets } = require('./support/sockets');
@@ -29,6 +30,27 @@ describe('the examples', () => {
         (error, out, err) => (error ? reject(new Error(`${error.message}\n${err}`)) : resolve(out)));
     });
     assert.deepEqual(stdout.trim().split(/\r?\n/), ['urgent: X', 'stream: abc | def', 'kept for recv({ oob }): X']);
+  });
+
+  it('run examples/child-per-connection.js: a child process per connection, each serving its socket', async function () {
+    this.timeout(60000);
+    // Standard output is a file: node.exe under Wine cannot write to a pipe.
+    const out = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'winsock-')), 'out.txt');
+    const fd = fs.openSync(out, 'w');
+    const child = spawn(process.execPath, [path.join(ROOT, 'examples', 'child-per-connection.js'), '--clients', '3'],
+      { stdio: ['ignore', fd, fd] });
+    fs.closeSync(fd);
+    const [code] = await new Promise((resolve) => child.on('exit', (...end) => resolve(end)));
+    const lines = fs.readFileSync(out, 'utf8').trim().split(/\r?\n/);
+    fs.rmSync(path.dirname(out), { recursive: true, force: true });
+    assert.equal(code, 0, lines.join('\n'));
+    const parent = Number(lines[0].match(/^parent (\d+) listens/)[1]);
+    const served = lines.slice(1).map((line) => line.match(/^child (\d+) serves .*: HELLO FROM CLIENT (\d)$/));
+    assert.equal(served.length, 3, lines.join('\n'));
+    const pids = served.map((match) => Number(match[1]));
+    assert.equal(new Set(pids).size, 3, 'a child of its own for each connection');
+    assert.ok(!pids.includes(parent));
+    assert.deepEqual(served.map((match) => match[2]), ['0', '1', '2']);
   });
 
   it("run the README's echo server, which serves on after 20 clients reset", async function () {

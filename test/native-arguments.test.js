@@ -17,7 +17,7 @@ const VALUES = [
 const METHODS = [
   'bind', 'listen', 'accept', 'connect', 'send', 'recv', 'sendTo', 'recvFrom', 'waitUrgent', 'cancel',
   'shutdown', 'setsockopt', 'getsockopt', 'bytesAvailable', 'atMark', 'setKeepAlive', 'startReading',
-  'stopReading', 'activitySlot',
+  'stopReading', 'activitySlot', 'sendMsg', 'recvMsg', 'share',
 ];
 
 function attempt(fn) {
@@ -60,6 +60,30 @@ describe('the addon, given anything JS can pass', () => {
     for (const bytes of [new ArrayBuffer(0), new ArrayBuffer(3), new Uint8Array([255, 255, 255, 127]).buffer]) {
       const error = attempt(() => new binding.NativeSocket(bytes).close());
       assert.ok(error instanceof Error);
+    }
+  });
+
+  it('refuses shared bytes, descriptors and pairs that are not what they claim, with an Error', () => {
+    for (const args of [['shared', Buffer.alloc(3)], ['shared', 'x'], ['descriptor', -1], ['descriptor', 2 ** 40],
+      ['descriptor', 'x'], ['nonsense', 1]]) {
+      const error = attempt(() => new binding.NativeSocket(...args).close());
+      assert.ok(error instanceof Error, `new NativeSocket(${args.map(String)}) did not throw`);
+    }
+    for (const args of [[-1, 1, 0], ['x', {}, []], [constants.AF_INET6, 9999, 0]]) {
+      const error = attempt(() => binding.NativeSocket.pair(...args).forEach((socket) => socket.close()));
+      assert.ok(error instanceof Error, `pair(${args}) did not throw`);
+    }
+  });
+
+  it('leaves a descriptor that is not a socket open when refusing to take it over', function () {
+    if (binding.backend !== 'posix') this.skip();
+    const fs = require('node:fs');
+    const fd = fs.openSync(__filename, 'r');
+    try {
+      assert.throws(() => new binding.NativeSocket('descriptor', fd), { code: 'ENOTSOCK' });
+      assert.ok(fs.fstatSync(fd).isFile(), 'the file is still open');
+    } finally {
+      fs.closeSync(fd);
     }
   });
 

@@ -143,6 +143,31 @@ describe('tracing', () => {
     assert.match(lines, /recv\(65536, continuous\) -> EOF/);
   });
 
+  it('shows sendmsg, recvmsg with the kinds of control data, socketpair, and a socket passed with SCM_RIGHTS', async () => {
+    const { Socket } = require('..');
+    const messages = await recording(async () => {
+      const receiver = make({ type: 'dgram' }).bind({ address: '127.0.0.1', port: 0 });
+      receiver.setOption('IP_PKTINFO', true);
+      const sender = make({ type: 'dgram' });
+      await sender.sendMsg('hi', { address: receiver.localAddress() });
+      await receiver.recvMsg(10);
+      const [left, right] = Socket.pair().map(track);
+      if (backend === 'posix') {
+        await left.sendMsg('x', { control: [{ rights: [sender] }] });
+        const { control } = await right.recvMsg(10);
+        Socket.adopt({ transfer: control[0].handles[0], family: 'inet', type: 'dgram', state: 'bound' }).close();
+      }
+    });
+    const lines = messages.map(line).join('\n');
+    assert.match(lines, /sendmsg\("hi", 127\.0\.0\.1:\d+, 0\) -> 2/);
+    assert.match(lines, /recvmsg\(10, control 1024, 0\) -> 2 "hi" from 127\.0\.0\.1:\d+ \[packetInfo\]/);
+    assert.match(lines, /socketpair\(AF_(UNIX|INET), SOCK_STREAM, 0\) -> #\d+ fd \d+, #\d+ fd \d+/);
+    if (backend === 'posix') {
+      assert.match(lines, /sendmsg\("x", -, 0, SCM_RIGHTS\(fd \d+\)\) -> 1/);
+      assert.match(lines, /recvmsg\(10, control 1024, 0\) -> 1 "x" \[rights\]/);
+    }
+  });
+
   it('publishes nothing once the subscriber left, and the calls still work', async () => {
     let count = 0;
     const onCall = () => { count++; };

@@ -30,6 +30,41 @@ describeUnix(`unix domain sockets${reason}`, () => {
     assert.equal((await readExactly(client, 4)).toString(), 'back');
   });
 
+  it("gives the peer's EOF after a half-close, and the answer still comes back", async () => {
+    const where = path.join(directory, 'half.sock');
+    const server = make({ family: 'unix' }).bind(where).listen();
+    const client = make({ family: 'unix' });
+    const [accepted] = await Promise.all([server.accept(), client.connect(where)]);
+    track(accepted);
+    await client.end('question');
+    assert.equal((await readExactly(accepted, 8)).toString(), 'question');
+    assert.equal((await accepted.recv()).length, 0);
+    await accepted.send('answer');
+    assert.equal((await readExactly(client, 6)).toString(), 'answer');
+  });
+
+  it('names the listening path as the peer of a connected client', async () => {
+    const where = path.join(directory, 'peer.sock');
+    const server = make({ family: 'unix' }).bind(where).listen();
+    const client = make({ family: 'unix' });
+    const [accepted] = await Promise.all([server.accept(), client.connect(where)]);
+    track(accepted);
+    assert.deepEqual(client.remoteAddress(), { family: 'unix', path: where });
+    assert.equal(accepted.state, 'connected');
+  });
+
+  it('serves several clients one after another on one listening path', async () => {
+    const where = path.join(directory, 'many.sock');
+    const server = make({ family: 'unix' }).bind(where).listen();
+    for (let i = 0; i < 5; i++) {
+      const client = make({ family: 'unix' });
+      const [accepted] = await Promise.all([server.accept(), client.connect(where)]);
+      track(accepted);
+      await client.send(`client ${i}`);
+      assert.equal((await readExactly(accepted, 8)).toString(), `client ${i}`);
+    }
+  });
+
   it('refuses a path longer than sockaddr_un holds with ENAMETOOLONG', () => {
     const socket = make({ family: 'unix' });
     assert.throws(() => socket.bind(path.join(directory, 'x'.repeat(200))), { code: 'ENAMETOOLONG' });

@@ -236,6 +236,30 @@ const std::vector<Constant>& constants() {
 #ifdef IPV6_DROP_MEMBERSHIP
       {"IPV6_DROP_MEMBERSHIP", IPV6_DROP_MEMBERSHIP},
 #endif
+#ifdef SCM_RIGHTS
+      {"SCM_RIGHTS", SCM_RIGHTS},
+#endif
+#ifdef SO_TIMESTAMPNS
+      {"SO_TIMESTAMPNS", SO_TIMESTAMPNS},
+#endif
+#ifdef SCM_TIMESTAMPNS
+      {"SCM_TIMESTAMPNS", SCM_TIMESTAMPNS},
+#endif
+#ifdef IP_RECVTTL
+      {"IP_RECVTTL", IP_RECVTTL},
+#endif
+#ifdef IPV6_PKTINFO
+      {"IPV6_PKTINFO", IPV6_PKTINFO},
+#endif
+#ifdef IPV6_RECVTCLASS
+      {"IPV6_RECVTCLASS", IPV6_RECVTCLASS},
+#endif
+#ifdef IPV6_RECVHOPLIMIT
+      {"IPV6_RECVHOPLIMIT", IPV6_RECVHOPLIMIT},
+#endif
+#ifdef IPV6_HOPLIMIT
+      {"IPV6_HOPLIMIT", IPV6_HOPLIMIT},
+#endif
 #ifdef IPV6_TCLASS
       {"IPV6_TCLASS", IPV6_TCLASS},
 #endif

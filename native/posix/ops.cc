@@ -267,6 +267,13 @@ Step do_recv_from(Socket* socket, PosixOp* op) {
   return Step::Done;
 }
 
+Step do_recv_msg(Socket* socket, PosixOp* op) {
+  size_t capacity = 0;
+  char* buffer = read_buffer(socket, op, &capacity);
+  if (buffer == nullptr) return fail_memory(op, "recvmsg");
+  return message_receive(socket, op, buffer, capacity) ? Step::Done : Step::Again;
+}
+
 Step perform(Socket* socket, PosixOp* op) {
   switch (op->kind) {
     case OpKind::Accept: return do_accept(socket, op);
@@ -275,13 +282,15 @@ Step perform(Socket* socket, PosixOp* op) {
     case OpKind::SendTo: return do_send(socket, op);
     case OpKind::Recv: return do_recv(socket, op);
     case OpKind::RecvFrom: return do_recv_from(socket, op);
+    case OpKind::SendMsg: return message_send(socket, op) ? Step::Done : Step::Again;
+    case OpKind::RecvMsg: return do_recv_msg(socket, op);
     case OpKind::UrgentWait: return Step::Again;  // UV_PRIORITIZED drives it (watch_urgent)
   }
   return Step::Again;
 }
 
 bool is_read(const PosixOp* op) {
-  return op->kind == OpKind::Recv || op->kind == OpKind::RecvFrom;
+  return op->kind == OpKind::Recv || op->kind == OpKind::RecvFrom || op->kind == OpKind::RecvMsg;
 }
 
 // A read that fills a buffer this large suggests a backlog (bulk traffic):
@@ -305,7 +314,8 @@ OpQueue& queue_of(Socket* socket, OpKind kind) {
   switch (kind) {
     case OpKind::Accept:
     case OpKind::Recv:
-    case OpKind::RecvFrom: return socket->reads;
+    case OpKind::RecvFrom:
+    case OpKind::RecvMsg: return socket->reads;
     case OpKind::UrgentWait: return socket->urgent;
     default: return socket->writes;
   }
@@ -602,6 +612,10 @@ void op_submit(Socket* socket, Op* base) {
       queue.erase(op);
       op->error = Error{ENOMEM, op->kind == OpKind::Send ? "send" : "sendto"};
       finish(socket, op);
+    } else if (op->kind == OpKind::SendMsg && !(own_send_bytes(op) && own_control_bytes(op))) {
+      queue.erase(op);
+      op->error = Error{ENOMEM, "sendmsg"};
+      finish(socket, op);
     }
     update_poll(socket, false);
   }
@@ -632,7 +646,9 @@ void socket_abort_all(Socket* socket, bool teardown) {
 uint64_t socket_unsent_bytes(const Socket* socket) {
   uint64_t unsent = 0;
   for (PosixOp* op = socket->writes.front(); op != nullptr; op = op->next) {
-    if (op->kind == OpKind::Send || op->kind == OpKind::SendTo) unsent += op->length - op->offset;
+    if (op->kind == OpKind::Send || op->kind == OpKind::SendTo || op->kind == OpKind::SendMsg) {
+      unsent += op->length - op->offset;
+    }
   }
   return unsent;
 }

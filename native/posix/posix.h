@@ -101,6 +101,9 @@ struct PosixOp : Op {
   std::unique_ptr<char[]> owned;
   bool connect_started = false;
   std::vector<char> gathered;  // Recv with MSG_WAITALL: bytes so far
+  // SendMsg: our copy of the control bytes once it has to wait; RecvMsg:
+  // the room for the control bytes the stack writes.
+  std::unique_ptr<char[]> control_owned;
   bool in_done = false;        // repeat: done() is running for a chunk
   bool cancel_requested = false;  // repeat: op_cancel came from inside done()
 };
@@ -146,5 +149,9 @@ Socket* socket_from_fd(Loop* loop, int fd, int family, int type);
 void loop_poll_closed(Loop* loop);
 void loop_trim_later(Socket* socket);
 void on_trim(uv_prepare_t* handle);
+// message.cc: one try of sendmsg / recvmsg; false when it would block.
+bool message_send(Socket* socket, PosixOp* op);
+bool own_control_bytes(PosixOp* op);
+bool message_receive(Socket* socket, PosixOp* op, char* buffer, size_t capacity);
 
 }  // namespace sys

@@ -270,6 +270,8 @@ const char* op_syscall(OpKind kind) {
     case OpKind::Recv: return "WSARecv";
     case OpKind::SendTo: return "WSASendTo";
     case OpKind::RecvFrom: return "WSARecvFrom";
+    case OpKind::SendMsg: return "WSASendMsg";
+    case OpKind::RecvMsg: return "WSARecvMsg";
     case OpKind::UrgentWait: return "WSARecv";
   }
   return "unknown";

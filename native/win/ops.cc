@@ -51,6 +51,16 @@ bool grow_buffer(WinOp* op, size_t size) {
   }
 }
 
+// Room for control bytes (SendMsg's copy, RecvMsg's receive); false when memory ran out.
+bool grow_control(WinOp* op, size_t size) {
+  try {
+    op->control_buffer.resize(size);
+    return true;
+  } catch (const std::bad_alloc&) {
+    return false;
+  }
+}
+
 // What a read of up to `length` bytes takes now: the bytes that have
 // arrived (FIONREAD), at least a chunk, at most `length`.
 size_t arrived(const WinOp* op, size_t length) {
@@ -181,7 +191,7 @@ bool owed_packet(WinOp* op, int* code, DWORD* bytes) {
   // not an error: its packet is queued all the same (the double completion
   // libuv's uv__wsarecv_workaround is about), so it is waited for.
   const bool truncated = *code == WSAEMSGSIZE && !socket->skip_on_success &&
-                         (op->kind == OpKind::Recv || op->kind == OpKind::RecvFrom);
+                         (op->kind == OpKind::Recv || op->kind == OpKind::RecvFrom || op->kind == OpKind::RecvMsg);
   const bool owed = *code == WSA_IO_PENDING || (*code == 0 && !socket->skip_on_success) || truncated;
   if (owed && op->event != nullptr) {
     if (op->wait != nullptr) {
@@ -347,6 +357,33 @@ void start_connect(WinOp* op) {
   after_call(op, code);
 }
 
+// WSASendMsg: the data, the destination if one was given, and the control
+// bytes (copied: the caller's are valid only during op_submit). Control data
+// goes with the first call only, should a stream send need more than one.
+// https://learn.microsoft.com/windows/win32/api/winsock2/nf-winsock2-wsasendmsg
+void start_send_msg(WinOp* op) {
+  Socket* socket = op->socket;
+  if (op->progress == 0 && op->control_length > 0 && op->control_buffer.empty()) {
+    if (!grow_control(op, op->control_length)) return complete_error(op, ERROR_NOT_ENOUGH_MEMORY, "WSASendMsg");
+    memcpy(op->control_buffer.data(), op->control, op->control_length);
+  }
+  if (op->progress > 0) op->control_buffer.clear();
+  op->control = nullptr;
+  op->message = WSAMSG{};
+  if (op->address.length > 0) {
+    op->message.name = reinterpret_cast<sockaddr*>(op->address.storage);
+    op->message.namelen = op->address.length;
+  }
+  op->message.lpBuffers = &op->wsabuf;
+  op->message.dwBufferCount = 1;
+  op->message.Control.buf = op->control_buffer.empty() ? nullptr : op->control_buffer.data();
+  op->message.Control.len = static_cast<ULONG>(op->control_buffer.size());
+  DWORD sent = 0;
+  OVERLAPPED* overlapped = begin_io(op);
+  int rc = WSASendMsg(socket->handle, &op->message, static_cast<DWORD>(op->flags), &sent, overlapped, nullptr);
+  after_call(op, rc == 0 ? 0 : WSAGetLastError());
+}
+
 void start_send(WinOp* op) {
   Socket* socket = op->socket;
   if (!op->owned) {
@@ -358,6 +395,7 @@ void start_send(WinOp* op) {
   }
   op->wsabuf.buf = const_cast<char*>(op->data) + op->progress;
   op->wsabuf.len = clamp_length(op->length - op->progress);
+  if (op->kind == OpKind::SendMsg) return start_send_msg(op);
   DWORD sent = 0;
   OVERLAPPED* overlapped = begin_io(op);
   int rc;
@@ -486,7 +524,29 @@ void start_recv(WinOp* op) {
   DWORD received = 0;
   OVERLAPPED* overlapped = begin_io(op);
   int rc;
-  if (op->kind == OpKind::RecvFrom) {
+  if (op->kind == OpKind::RecvMsg) {
+    // WSARecvMsg is an extension function of the provider, and (its
+    // documentation says) for datagram and raw sockets.
+    // https://learn.microsoft.com/windows/win32/api/mswsock/nc-mswsock-lpfn_wsarecvmsg
+    int code = extension(socket->handle, WSAID_WSARECVMSG, &socket->recv_msg);
+    if (code != 0) {
+      no_packet(op);
+      return complete_error(op, code, "WSAIoctl");
+    }
+    if (op->control_buffer.size() < op->control_length && !grow_control(op, op->control_length)) {
+      no_packet(op);
+      return complete_error(op, ERROR_NOT_ENOUGH_MEMORY, "WSARecvMsg");
+    }
+    op->message = WSAMSG{};
+    op->message.name = reinterpret_cast<sockaddr*>(op->address.storage);
+    op->message.namelen = sizeof(op->address.storage);
+    op->message.lpBuffers = &op->wsabuf;
+    op->message.dwBufferCount = 1;
+    op->message.Control.buf = op->control_length > 0 ? op->control_buffer.data() : nullptr;
+    op->message.Control.len = static_cast<ULONG>(op->control_length);
+    op->message.dwFlags = op->io_flags;
+    rc = socket->recv_msg(socket->handle, &op->message, &received, overlapped, nullptr);
+  } else if (op->kind == OpKind::RecvFrom) {
     op->from_length = sizeof(op->address.storage);
     rc = WSARecvFrom(socket->handle, &op->wsabuf, 1, &received, &op->io_flags,
                      reinterpret_cast<sockaddr*>(op->address.storage), &op->from_length,
@@ -612,7 +672,8 @@ void start(WinOp* op) {
     case OpKind::Accept: return start_accept(op);
     case OpKind::Connect: return start_connect(op);
     case OpKind::Send:
-    case OpKind::SendTo: return start_send(op);
+    case OpKind::SendTo:
+    case OpKind::SendMsg: return start_send(op);
     case OpKind::Recv:
       if (op->flags & MSG_OOB) return recv_urgent_now(op);
       if (op->length == 0 && op->socket->type == SOCK_STREAM) {
@@ -623,7 +684,8 @@ void start(WinOp* op) {
         return complete(op);
       }
       return start_recv(op);
-    case OpKind::RecvFrom: return start_recv(op);
+    case OpKind::RecvFrom:
+    case OpKind::RecvMsg: return start_recv(op);
     case OpKind::UrgentWait: return start_urgent_wait(op);
   }
   complete_error(op, WSAEOPNOTSUPP, "op_submit");
@@ -865,7 +927,7 @@ void finish_send(WinOp* op, int code, DWORD bytes) {
       op->aborted = true;
       return complete(op);
     }
-    return complete_error(op, code, op->kind == OpKind::SendTo ? "WSASendTo" : "WSASend");
+    return complete_error(op, code, op_syscall(op->kind));
   }
   complete(op);
 }
@@ -880,7 +942,7 @@ void finish_recv(WinOp* op, int code, DWORD bytes) {
   if (code == WSAEMSGSIZE && datagram) {
     // The datagram was longer than the buffer: what fit is delivered.
     // RecvFrom says so; a plain Recv truncates silently, as recv(2) does.
-    if (op->kind == OpKind::RecvFrom) op->truncated = true;
+    if (op->kind == OpKind::RecvFrom || op->kind == OpKind::RecvMsg) op->truncated = true;
     code = 0;
     if (bytes == 0) bytes = op->wsabuf.len;
   }
@@ -889,12 +951,21 @@ void finish_recv(WinOp* op, int code, DWORD bytes) {
     if (!op->cancel_requested) return start_recv(op);
   }
   if (op->kind == OpKind::RecvFrom) op->address.length = code == 0 ? op->from_length : 0;
+  if (op->kind == OpKind::RecvMsg) {
+    // The stack wrote the lengths and dwFlags into our WSAMSG on completion.
+    op->address.length = code == 0 ? op->message.namelen : 0;
+    op->message_flags = static_cast<int>(op->message.dwFlags);
+    if (op->message.dwFlags & MSG_TRUNC) op->truncated = true;
+    op->control_truncated = (op->message.dwFlags & MSG_CTRUNC) != 0;
+    op->received_control = op->control_buffer.data();
+    op->control_received = op->control_length > 0 ? op->message.Control.len : 0;
+  }
   if (code != 0 && op->progress == 0) {
     if (op->cancel_requested) {
       op->aborted = true;
       return complete(op);
     }
-    return complete_error(op, code, op->kind == OpKind::RecvFrom ? "WSARecvFrom" : "WSARecv");
+    return complete_error(op, code, op_syscall(op->kind));
   }
   // With MSG_WAITALL, what arrived before an error is delivered; the error
   // comes with the next recv. Likewise after a cancel: bytes are never lost.
@@ -923,11 +994,13 @@ void finish(WinOp* op, int code, DWORD bytes) {
     case OpKind::Accept: return finish_accept(op, code);
     case OpKind::Connect: return finish_connect(op, code);
     case OpKind::Send:
-    case OpKind::SendTo: return finish_send(op, code, bytes);
+    case OpKind::SendTo:
+    case OpKind::SendMsg: return finish_send(op, code, bytes);
     case OpKind::Recv:
       if (op->repeat) return repeat_result(op, code, bytes);
       return finish_recv(op, code, bytes);
-    case OpKind::RecvFrom: return finish_recv(op, code, bytes);
+    case OpKind::RecvFrom:
+    case OpKind::RecvMsg: return finish_recv(op, code, bytes);
     case OpKind::UrgentWait: return finish_urgent_wait(op, code);
   }
 }
@@ -1062,7 +1135,9 @@ bool socket_has_pending(const Socket* socket) { return socket->pending != nullpt
 uint64_t socket_unsent_bytes(const Socket* socket) {
   uint64_t unsent = 0;
   for (const WinOp* op = socket->pending; op != nullptr; op = op->next) {
-    if (op->kind == OpKind::Send || op->kind == OpKind::SendTo) unsent += op->length - op->progress;
+    if (op->kind == OpKind::Send || op->kind == OpKind::SendTo || op->kind == OpKind::SendMsg) {
+      unsent += op->length - op->progress;
+    }
   }
   return unsent;
 }

@@ -119,6 +119,7 @@ struct Socket {
   LPFN_ACCEPTEX accept_ex = nullptr;
   LPFN_GETACCEPTEXSOCKADDRS get_accept_ex_sockaddrs = nullptr;
   LPFN_CONNECTEX connect_ex = nullptr;
+  LPFN_WSARECVMSG recv_msg = nullptr;  // WSAID_WSARECVMSG
 };
 
 // Room for the two addresses AcceptEx writes: each needs 16 bytes more than
@@ -174,6 +175,10 @@ struct WinOp : Op {
   WSABUF wsabuf{};
   DWORD io_flags = 0;      // WSARecv's in/out flags must outlive the call
   INT from_length = 0;     // WSARecvFrom's address length, likewise
+  // SendMsg, RecvMsg: the WSAMSG and control bytes, read or written by the
+  // stack until the completion (as the WSABUF is).
+  WSAMSG message{};
+  std::vector<char> control_buffer;
   SOCKET accept_socket = INVALID_SOCKET;
   // emulate_iocp only: the event the OVERLAPPED signals and its wait.
   HANDLE event = nullptr;
