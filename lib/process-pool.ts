@@ -12,6 +12,7 @@ import type { ChildProcess } from 'node:child_process';
 import path from 'node:path';
 
 import { UsageError } from './errors';
+import { type ErrorDescription, reviveError } from './handler-module';
 import { type SocketChannel, forkWithChannel } from './handover';
 import type { Server } from './server';
 import type { Socket } from './socket';
@@ -40,7 +41,7 @@ export interface ChildExit {
 type ChildMessage =
   | { [SERVER_KEY]: 'ready' }
   | { [SERVER_KEY]: 'closed' }
-  | { [SERVER_KEY]: 'failed'; closedBefore: boolean; error: { name?: string; message: string; stack?: string; code?: string } };
+  | { [SERVER_KEY]: 'failed'; closedBefore: boolean; error: ErrorDescription };
 
 interface Slot {
   child: ChildProcess;
@@ -174,10 +175,8 @@ export class ProcessPool {
           this.#server.connectionEnded();
         } else if (kind === 'failed') {
           const failed = message as Extract<ChildMessage, { [SERVER_KEY]: 'failed' }>;
-          const error = Object.assign(new Error(failed.error.message), failed.error);
           // The socket lives in the child (closed there now): none to pass.
-          if (this.#server.listenerCount('connectionError') > 0) this.#server.emit('connectionError', error, null);
-          else if (!failed.closedBefore) process.emitWarning(error, 'ConnectionError');
+          this.#server.connectionFailed(reviveError(failed.error), null, failed.closedBefore);
         }
       });
       child.on('error', () => { /* 'exit' follows, or the spawn failed: reported there */ });

@@ -2,29 +2,12 @@
 // loads the handler module, takes each connection the parent hands over
 // (SocketChannel), and runs the handler on it. The parent keeps the count:
 // every connection is reported once it ended.
+import { describeError, loadHandler } from './handler-module';
 import { SocketChannel } from './handover';
 import { SERVER_KEY } from './process-pool';
 import { IdleReaper } from './reaper';
 import type { Socket } from './socket';
 import type { SocketState } from './state';
-
-type Handler = (socket: Socket) => unknown;
-
-function loadHandler(script: string): Handler {
-  // eslint-disable-next-line @typescript-eslint/no-var-requires
-  const loaded = require(script);
-  const handler = typeof loaded === 'function' ? loaded : loaded?.default;
-  if (typeof handler !== 'function') {
-    throw new TypeError(`${script} must export the connection handler: module.exports = async (socket) => {...}`);
-  }
-  return handler as Handler;
-}
-
-function describeError(error: unknown): { name?: string; message: string; stack?: string; code?: string } {
-  if (!(error instanceof Error)) return { message: String(error) };
-  const code = (error as Error & { code?: unknown }).code;
-  return { name: error.name, message: error.message, stack: error.stack, ...(typeof code === 'string' ? { code } : {}) };
-}
 
 function tell(kind: 'ready' | 'closed' | 'failed', details: Record<string, unknown> = {}): void {
   if (process.connected) process.send?.({ [SERVER_KEY]: kind, ...details });

@@ -4,6 +4,7 @@
 // server.ts), so every connection is reported once adopted and once closed.
 import { parentPort, workerData } from 'node:worker_threads';
 
+import { type Handler, describeError, loadHandler } from './handler-module';
 import { IdleReaper } from './reaper';
 import { Socket, type Family, type SocketType } from './socket';
 import type { SocketState } from './state';
@@ -15,24 +16,6 @@ interface ConnectionMessage {
   family: Family;
   socketType: SocketType;
   state: SocketState;
-}
-
-type Handler = (socket: Socket) => unknown;
-
-function loadHandler(script: string): Handler {
-  // eslint-disable-next-line @typescript-eslint/no-var-requires
-  const loaded = require(script);
-  const handler = typeof loaded === 'function' ? loaded : loaded?.default;
-  if (typeof handler !== 'function') {
-    throw new TypeError(`${script} must export the connection handler: module.exports = async (socket) => {...}`);
-  }
-  return handler as Handler;
-}
-
-function describeError(error: unknown): { name?: string; message: string; stack?: string; code?: string } {
-  if (!(error instanceof Error)) return { message: String(error) };
-  const code = (error as Error & { code?: unknown }).code;
-  return { name: error.name, message: error.message, stack: error.stack, ...(typeof code === 'string' ? { code } : {}) };
 }
 
 function serve(port: NonNullable<typeof parentPort>, handler: Handler, reaper: IdleReaper | null): void {

@@ -371,8 +371,11 @@ export class Server extends EventEmitter {
     }
   }
 
-  /** @internal A handler failed: report it and close that connection. */
-  connectionFailed(error: unknown, socket: Socket, closedBefore = socket.state === 'closed'): void {
+  /**
+   * @internal A handler failed: report it and close that connection
+   * (`socket` null: it lived in a child process, which closed it).
+   */
+  connectionFailed(error: unknown, socket: Socket | null, closedBefore = socket?.state === 'closed'): void {
     try {
       if (this.listenerCount('connectionError') > 0) {
         this.emit('connectionError', error, socket);
@@ -382,7 +385,7 @@ export class Server extends EventEmitter {
         process.emitWarning(error instanceof Error ? error : String(error), 'ConnectionError');
       }
     } finally {
-      socket.close();
+      socket?.close();
     }
   }
 

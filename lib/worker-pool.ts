@@ -10,6 +10,7 @@ import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 
 import { UsageError } from './errors';
+import { type ErrorDescription, reviveError } from './handler-module';
 import type { Server, WorkerExit } from './server';
 import { Socket } from './socket';
 
@@ -40,7 +41,7 @@ type WorkerMessage =
   | { type: 'adopted'; id: number }
   | { type: 'closed'; id: number }
   | { type: 'failed'; id: number; closedBefore: boolean;
-      error: { name?: string; message: string; stack?: string; code?: string } };
+      error: ErrorDescription };
 
 // A worker that dies sooner than this after its start is not restarted
 // (a handler module that throws on load would otherwise restart forever).
@@ -167,7 +168,7 @@ export class WorkerPool {
       case 'failed': {
         // The worker closed that connection; `socket` is this thread's detached object.
         const socket = slot.adopted.get(message.id) ?? slot.posted.get(message.id)?.socket;
-        const error = Object.assign(new Error(message.error.message), message.error);
+        const error = reviveError(message.error);
         if (socket !== undefined) this.#server.connectionFailed(error, socket, message.closedBefore);
         return;
       }

@@ -5,24 +5,9 @@
 const assert = require('node:assert/strict');
 const { constants } = require('..');
 const { OPTIONS } = require('../dist/options');
+const { optionsWithout } = require('./support/options-without');
 
-// A fresh dist/options.js that sees `constants` without `missing`, and a
-// native socket that records every call that would reach the stack.
-function optionsWithout(missing) {
-  const constantsPath = require.resolve('../dist/constants');
-  const optionsPath = require.resolve('../dist/options');
-  const real = require.cache[constantsPath].exports;
-  const { [missing]: _dropped, ...rest } = real.constants;
-  require.cache[constantsPath].exports = { ...real, constants: rest };
-  delete require.cache[optionsPath];
-  try {
-    return require(optionsPath);
-  } finally {
-    require.cache[constantsPath].exports = real;
-    delete require.cache[optionsPath];
-  }
-}
-
+// A native socket that records every call that would reach the stack.
 function recordingSocket() {
   const calls = [];
   return {

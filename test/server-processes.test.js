@@ -80,6 +80,35 @@ describe('createServer({ processes })', () => {
     for (const pid of everyChild) assert.equal(isRunning(pid), false, `child ${pid} is gone after close()`);
   });
 
+  it("reports a child's handler error as connectionError, with no socket (it lived in the child)", async () => {
+    const { port } = await listen({ processScript: path.join(FIXTURES, 'close-then-throw.js') });
+    const reported = once(server, 'connectionError');
+    const client = make();
+    await client.connect({ address: '127.0.0.1', port });
+    await client.send('go');
+    const [error, socket] = await reported;
+    assert.equal(error.code, 'EXAMPLE_FAILURE');
+    assert.equal(error.message, 'the handler failed after closing');
+    assert.equal(socket, null);
+  });
+
+  it("warns of a child's handler error with nobody listening, even when the handler had closed its connection", async () => {
+    const { port } = await listen({ processScript: path.join(FIXTURES, 'close-then-throw.js') });
+    const warned = new Promise((resolve) => {
+      const onWarning = (warning) => {
+        if (warning.code !== 'EXAMPLE_FAILURE') return;
+        process.off('warning', onWarning);
+        resolve(warning);
+      };
+      process.on('warning', onWarning);
+    });
+    const client = make();
+    await client.connect({ address: '127.0.0.1', port });
+    await client.send('go');
+    const warning = await warned;
+    assert.equal(warning.message, 'the handler failed after closing');
+  });
+
   it('rejects connections beyond maxConnections counted across the children', async () => {
     const { port } = await listen({ maxConnections: 2, processScript: path.join(FIXTURES, 'hold-until-asked.js') });
     const held = [make(), make()];

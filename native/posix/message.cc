@@ -15,6 +15,8 @@
 #include <new>
 
 #include "posix.h"
+// After the platform headers, which declare the types it uses.
+#include "../packet_info.h"
 
 #ifndef MSG_NOSIGNAL
 #define MSG_NOSIGNAL 0  // macOS: SO_NOSIGPIPE is set on every socket instead
@@ -96,27 +98,11 @@ void control_decode(const char* bytes, size_t length, std::vector<ReceivedContro
 #endif
 #ifdef IP_PKTINFO
     } else if (item.level == IPPROTO_IP && item.type == IP_PKTINFO && size >= sizeof(in_pktinfo)) {
-      in_pktinfo info{};
-      memcpy(&info, data, sizeof(info));
-      sockaddr_in destination{};
-      destination.sin_family = AF_INET;
-      destination.sin_addr = info.ipi_addr;  // the datagram's own destination
-      memcpy(item.destination.storage, &destination, sizeof(destination));
-      item.destination.length = sizeof(destination);
-      item.interface_index = static_cast<uint32_t>(info.ipi_ifindex);
-      item.kind = ControlKind::PacketInfo;
+      decode_packet_info4<in_pktinfo>(data, &item);
 #endif
 #ifdef IPV6_PKTINFO
     } else if (item.level == IPPROTO_IPV6 && item.type == IPV6_PKTINFO && size >= sizeof(in6_pktinfo)) {
-      in6_pktinfo info{};
-      memcpy(&info, data, sizeof(info));
-      sockaddr_in6 destination{};
-      destination.sin6_family = AF_INET6;
-      destination.sin6_addr = info.ipi6_addr;
-      memcpy(item.destination.storage, &destination, sizeof(destination));
-      item.destination.length = sizeof(destination);
-      item.interface_index = info.ipi6_ifindex;
-      item.kind = ControlKind::PacketInfo;
+      decode_packet_info6<in6_pktinfo>(data, &item);
 #endif
     } else if (item.level == IPPROTO_IP && (item.type == IP_TOS
 #ifdef IP_RECVTOS

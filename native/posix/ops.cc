@@ -245,28 +245,7 @@ Step do_recv(Socket* socket, PosixOp* op) {
   return Step::Done;
 }
 
-Step do_recv_from(Socket* socket, PosixOp* op) {
-  size_t capacity = 0;
-  char* buffer = read_buffer(socket, op, &capacity);
-  if (buffer == nullptr) return fail_memory(op, "recvmsg");
-  iovec vector{buffer, capacity};
-  msghdr message{};
-  message.msg_name = op->address.storage;
-  message.msg_namelen = sizeof(op->address.storage);
-  message.msg_iov = &vector;
-  message.msg_iovlen = 1;
-  ssize_t got = recvmsg(socket->fd, &message, op->flags);
-  if (got < 0) {
-    if (would_block(errno) && !(op->flags & MSG_OOB)) return Step::Again;
-    return fail(op, "recvmsg");
-  }
-  op->address.length = static_cast<int>(message.msg_namelen);
-  op->transferred = static_cast<size_t>(got);
-  op->received = buffer;
-  op->truncated = (message.msg_flags & MSG_TRUNC) != 0;
-  return Step::Done;
-}
-
+// recvfrom and recvmsg: recvmsg(2), with no control room for a recvfrom.
 Step do_recv_msg(Socket* socket, PosixOp* op) {
   size_t capacity = 0;
   char* buffer = read_buffer(socket, op, &capacity);
@@ -281,8 +260,8 @@ Step perform(Socket* socket, PosixOp* op) {
     case OpKind::Send:
     case OpKind::SendTo: return do_send(socket, op);
     case OpKind::Recv: return do_recv(socket, op);
-    case OpKind::RecvFrom: return do_recv_from(socket, op);
     case OpKind::SendMsg: return message_send(socket, op) ? Step::Done : Step::Again;
+    case OpKind::RecvFrom:
     case OpKind::RecvMsg: return do_recv_msg(socket, op);
     case OpKind::UrgentWait: return Step::Again;  // UV_PRIORITIZED drives it (watch_urgent)
   }

@@ -6,6 +6,8 @@
 #include <new>
 
 #include "win.h"
+// After the platform headers, which declare the types it uses.
+#include "../packet_info.h"
 
 namespace sys {
 
@@ -52,25 +54,9 @@ void control_decode(const char* bytes, size_t length, std::vector<ReceivedContro
     const size_t size = header->cmsg_len > offset ? header->cmsg_len - offset : 0;
     item.data.assign(data, data + size);
     if (item.level == IPPROTO_IP && item.type == IP_PKTINFO && size >= sizeof(IN_PKTINFO)) {
-      IN_PKTINFO info{};
-      memcpy(&info, data, sizeof(info));
-      sockaddr_in destination{};
-      destination.sin_family = AF_INET;
-      destination.sin_addr = info.ipi_addr;
-      memcpy(item.destination.storage, &destination, sizeof(destination));
-      item.destination.length = sizeof(destination);
-      item.interface_index = info.ipi_ifindex;
-      item.kind = ControlKind::PacketInfo;
+      decode_packet_info4<IN_PKTINFO>(data, &item);
     } else if (item.level == IPPROTO_IPV6 && item.type == IPV6_PKTINFO && size >= sizeof(IN6_PKTINFO)) {
-      IN6_PKTINFO info{};
-      memcpy(&info, data, sizeof(info));
-      sockaddr_in6 destination{};
-      destination.sin6_family = AF_INET6;
-      destination.sin6_addr = info.ipi6_addr;
-      memcpy(item.destination.storage, &destination, sizeof(destination));
-      item.destination.length = sizeof(destination);
-      item.interface_index = info.ipi6_ifindex;
-      item.kind = ControlKind::PacketInfo;
+      decode_packet_info6<IN6_PKTINFO>(data, &item);
     } else if ((item.level == IPPROTO_IP && item.type == IP_TOS) ||
                (item.level == IPPROTO_IPV6 && item.type == IPV6_TCLASS)) {
       item.kind = ControlKind::TypeOfService;

@@ -8,6 +8,7 @@ const {
   Socket, SocketError, SocketStateError, AbortError, UsageError, IdleReaper, createServer, codec,
 } = require('../..');
 const { useSockets } = require('../support/sockets');
+const { optionsWithout } = require('../support/options-without');
 
 const ROOT = path.join(__dirname, '..', '..');
 const CLASSES = { SocketError, SocketStateError, AbortError, UsageError, TypeError, RangeError, CodecError: codec.CodecError };
@@ -29,21 +30,6 @@ async function failureOf(make) {
   assert.fail('it did not fail');
 }
 
-/** dist/options.js as loaded by an addon that has no `missing` constant. */
-function optionsWithout(missing) {
-  const constantsPath = require.resolve('../../dist/constants');
-  const optionsPath = require.resolve('../../dist/options');
-  const real = require.cache[constantsPath].exports;
-  const { [missing]: _dropped, ...rest } = real.constants;
-  require.cache[constantsPath].exports = { ...real, constants: rest };
-  delete require.cache[optionsPath];
-  try {
-    return require(optionsPath);
-  } finally {
-    require.cache[constantsPath].exports = real;
-    delete require.cache[optionsPath];
-  }
-}
 
 describe('every error code the README lists', () => {
   const { make, pair } = useSockets();
