@@ -5,6 +5,7 @@
       "sources": [
         "native/activity.cc",
         "native/addon.cc",
+        "native/chunks.cc",
         "native/error.cc",
         "native/handles.cc",
         "native/arguments.cc",

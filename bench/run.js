@@ -1,7 +1,7 @@
 'use strict';
 // npm run bench: winsock against Node's own net/dgram, scenario by scenario,
 // in two process shapes: 'same' (server and client in this process) and
-// 'child' (the client forked). One warm-up then --rounds rounds per impl,
+// 'child' (the client forked). One warm-up then --rounds rounds (5) per impl,
 // alternating impls so drift hits both; the table shows medians.
 //   node bench/run.js [--quick] [--json] [--rounds N] [--scale F] [--only a,b] [--shape same|child|both] [--subscribe] [--wine-server]
 // --subscribe puts a subscriber on the trace channels (winsock:call and
@@ -22,7 +22,7 @@ const SCENARIOS = ['tcp-pingpong', 'tcp-pingpong-fast', 'tcp-bulk', 'udp-pingpon
 const IMPLS = ['winsock', 'node'];
 
 function parseArgs(argv) {
-  const options = { quick: false, json: false, rounds: 3, scale: 1, only: SCENARIOS, shapes: ['same', 'child'], subscribe: false,
+  const options = { quick: false, json: false, rounds: 5, scale: 1, only: SCENARIOS, shapes: ['same', 'child'], subscribe: false,
     wineServer: false };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];

@@ -1,8 +1,10 @@
 // The addon, loaded once per environment by node-gyp-build (prebuilds/ or
-// build/), with the error classes of errors.ts handed to it.
+// build/), with the error classes of errors.ts and the chunk makers of
+// slab.ts handed to it.
 import path from 'node:path';
 import { AbortError, SocketError, UsageError } from './errors';
 import type { NativeMessage } from './message';
+import { chunkSlab, chunkView } from './slab';
 
 /** The JS-facing native socket (native/socket_wrap.cc). */
 export interface NativeSocket {
@@ -68,7 +70,7 @@ interface Binding {
     /** IP_PKTINFO / IPV6_PKTINFO to send from `source`, as this platform lays it out. */
     packetInfo(source: NativeAddress, interfaceIndex?: number): { level: number; type: number; data: Buffer };
   };
-  init(classes: { SocketError: unknown; AbortError: unknown; UsageError: unknown }): void;
+  init(given: { SocketError: unknown; AbortError: unknown; UsageError: unknown; chunkSlab: unknown; chunkView: unknown }): void;
   constants: Record<string, number>;
   errname(code: number): string | null;
   backend: 'winsock' | 'posix';
@@ -81,4 +83,4 @@ interface Binding {
 const load = require('node-gyp-build') as (dir: string) => Binding;
 
 export const binding: Binding = load(path.join(__dirname, '..'));
-binding.init({ SocketError, AbortError, UsageError });
+binding.init({ SocketError, AbortError, UsageError, chunkSlab, chunkView });

@@ -75,9 +75,10 @@ void OnCleanup(napi_async_cleanup_hook_handle handle, void* context) {
   sys::loop_close(loop, OnLoopClosed, environment);
 }
 
-// init({ SocketError, AbortError, UsageError }): lib/errors.ts hands its
-// classes over so every error the addon makes is an instance of them.
-Napi::Value RegisterErrors(const Napi::CallbackInfo& info) {
+// init({ SocketError, AbortError, UsageError, chunkSlab, chunkView }):
+// lib/errors.ts hands its classes over so every error the addon makes is
+// an instance of them; lib/chunks.ts how received bytes become Buffers.
+Napi::Value Init(const Napi::CallbackInfo& info) {
   Environment* environment = Environment::Of(info.Env());
   if (!info[0].IsObject()) throw TypeError(info.Env(), "ERR_INVALID_ARG_TYPE", "expected an object");
   Napi::Object classes = info[0].As<Napi::Object>();
@@ -90,6 +91,13 @@ Napi::Value RegisterErrors(const Napi::CallbackInfo& info) {
   environment->socket_error = Napi::Persistent(socket_error.As<Napi::Function>());
   environment->abort_error = Napi::Persistent(abort_error.As<Napi::Function>());
   environment->usage_error = Napi::Persistent(usage_error.As<Napi::Function>());
+  Napi::Value chunk_slab = classes.Get("chunkSlab");
+  Napi::Value chunk_view = classes.Get("chunkView");
+  if (!chunk_slab.IsFunction() || !chunk_view.IsFunction()) {
+    throw TypeError(info.Env(), "ERR_INVALID_ARG_TYPE", "expected chunkSlab and chunkView functions");
+  }
+  environment->chunk_slab = Napi::Persistent(chunk_slab.As<Napi::Function>());
+  environment->chunk_view = Napi::Persistent(chunk_view.As<Napi::Function>());
   return info.Env().Undefined();
 }
 
@@ -144,7 +152,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   Napi::Function socket_class = SocketWrap::Define(env);
   environment.socket_constructor = Napi::Persistent(socket_class);
   exports.Set("NativeSocket", socket_class);
-  exports.Set("init", Napi::Function::New<RegisterErrors>(env, "init"));
+  exports.Set("init", Napi::Function::New<Init>(env, "init"));
   exports.Set("constants", Constants(env));
   exports.Set("errname", Napi::Function::New<ErrorName>(env, "errname"));
   exports.Set("ETIMEDOUT", Napi::Number::New(env, sys::error_timed_out()));

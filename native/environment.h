@@ -19,6 +19,15 @@ struct Environment {
   Napi::FunctionReference socket_error;
   Napi::FunctionReference abort_error;
   Napi::FunctionReference usage_error;
+  // lib/chunks.ts: chunkSlab() makes an untransferable ArrayBuffer,
+  // chunkView(slab, offset, length) a Buffer over part of it (chunks.h).
+  Napi::FunctionReference chunk_slab;
+  Napi::FunctionReference chunk_view;
+  napi_ref slab = nullptr;  // the slab small chunks are copied into now
+  size_t slab_used = 0;
+  napi_ref spare = nullptr;  // a Buffer reads land in (chunks.h), never seen by JS
+  char* spare_data = nullptr;
+  size_t spare_length = 0;
   // The resource and async context under which loop completions run.
   Napi::ObjectReference resource;
   napi_async_context async_context = nullptr;
@@ -30,6 +39,11 @@ struct Environment {
   // Shared with every SocketWrap: false once the cleanup hook closed the loop.
   std::shared_ptr<struct Liveness> liveness;
   napi_async_cleanup_hook_handle cleanup = nullptr;
+
+  ~Environment() {
+    if (slab != nullptr) napi_delete_reference(env, slab);
+    if (spare != nullptr) napi_delete_reference(env, spare);
+  }
 
   static Environment* Of(Napi::Env env) { return env.GetInstanceData<Environment>(); }
 };

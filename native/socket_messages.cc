@@ -5,6 +5,7 @@
 #include <new>
 
 #include "arguments.h"
+#include "chunks.h"
 #include "environment.h"
 #include "error.h"
 #include "handles.h"
@@ -154,7 +155,7 @@ Napi::Value SocketWrap::MessageResult(Napi::Env env, sys::Op* op) {
   }
   try {
     Napi::Object result = Napi::Object::New(env);
-    result.Set("data", Napi::Buffer<char>::Copy(env, op->received, op->transferred));
+    result.Set("data", Chunk(env, op->received, op->transferred));
     result.Set("address", FromAddress(env, op->address));
     result.Set("truncated", Napi::Boolean::New(env, op->truncated));
     result.Set("controlTruncated", Napi::Boolean::New(env, op->control_truncated));

@@ -4,6 +4,7 @@
 #include <memory>
 #include <new>
 
+#include "chunks.h"
 #include "environment.h"
 #include "error.h"
 #include "arguments.h"
@@ -267,6 +268,11 @@ Napi::Value SocketWrap::Start(const Napi::CallbackInfo& info, const Request& req
   op->control_length = request.control_length;
   op->done = &SocketWrap::OnDone;
   op->context = pending;
+  if ((request.kind == sys::OpKind::Recv || request.kind == sys::OpKind::RecvFrom) &&
+      request.length >= kDirectRead) {
+    op->destination = &ReadDestination;
+    op->destination_context = env;
+  }
   if (cancel_id != 0) cancellable_[cancel_id] = op;
   // May complete (and settle the promise) inline. The bytes of a send are
   // only read during this call: the backend copies what it still needs.
@@ -398,10 +404,10 @@ napi_value SocketWrap::Settle(Napi::Env env, Pending* pending, sys::Op* op) {
       return MessageResult(env, op);
     case sys::OpKind::Recv:
       if (op->transferred == 0 && op->length > 0 && stream_) eof_ = true;
-      return Napi::Buffer<char>::Copy(env, op->received, op->transferred);
+      return Chunk(env, op->received, op->transferred);
     case sys::OpKind::RecvFrom: {
       Napi::Object result = Napi::Object::New(env);
-      result.Set("data", Napi::Buffer<char>::Copy(env, op->received, op->transferred));
+      result.Set("data", Chunk(env, op->received, op->transferred));
       result.Set("address", FromAddress(env, op->address));
       result.Set("truncated", Napi::Boolean::New(env, op->truncated));
       return result;
@@ -582,6 +588,10 @@ Napi::Value SocketWrap::StartReading(const Napi::CallbackInfo& info) {
   op->repeat = true;
   op->done = &SocketWrap::OnRead;
   op->context = this;
+  if (size >= kDirectRead) {
+    op->destination = &ReadDestination;
+    op->destination_context = info.Env();
+  }
   reading_ = op;
   sys::op_submit(socket, op);  // a repeat op never completes inline
   return Napi::Boolean::New(info.Env(), true);
@@ -615,7 +625,7 @@ bool SocketWrap::DeliverChunk(sys::Op* op) noexcept {
   napi_value chunk = nullptr;
   napi_value receiver = nullptr;
   napi_value callback = nullptr;
-  if (napi_create_buffer_copy(env, op->transferred, op->received, nullptr, &chunk) != napi_ok ||
+  if (ChunkOf(env, op->received, op->transferred, &chunk) != napi_ok ||
       napi_get_reference_value(env, *this, &receiver) != napi_ok ||
       napi_get_reference_value(env, on_data_, &callback) != napi_ok) {
     return false;

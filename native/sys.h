@@ -261,6 +261,13 @@ struct Op {
   // `more` clear when it ends (EOF, error, cancel, close). It never
   // completes inline from op_submit, and is not freed before that last done.
   bool repeat = false;
+  // Recv, RecvFrom: memory of the caller's own to read into (a Buffer the
+  // glue then hands to JS as it is, sparing a copy), asked for on the JS
+  // thread just before the system call, for `capacity` bytes; nullptr, or
+  // a backend whose reads outlive the turn (Windows' overlapped ones),
+  // reads into its own buffer instead. What came is then at `received`.
+  char* (*destination)(void* context, size_t capacity) = nullptr;
+  void* destination_context = nullptr;
   Address address;             // Connect, SendTo: destination. Out for RecvFrom, Accept: peer
                                // SendMsg: destination when length > 0; RecvMsg out: peer
   // SendMsg: control bytes made by control_encode, valid only while

@@ -77,7 +77,8 @@ char* scratch(Loop* loop) {
 }
 
 // Where a read of up to op->length bytes lands, and how much it may take.
-// Up to kScratchSize: the loop's scratch buffer. Larger: FIONREAD says what
+// The caller's destination when it gives one; else, up to kScratchSize,
+// the loop's scratch buffer. Larger: FIONREAD says what
 // has arrived (a stream's queued bytes; on Linux the next datagram's size,
 // elsewhere an upper bound of it), and a buffer of that size is made, so
 // recv(2**31 - 1) of five bytes costs five bytes, not two gigabytes.
@@ -90,6 +91,9 @@ char* read_buffer(Socket* socket, PosixOp* op, size_t* capacity) {
     want = std::min(op->length, std::max(static_cast<size_t>(available), least));
   }
   *capacity = want;
+  if (op->destination != nullptr) {
+    if (char* given = op->destination(op->destination_context, want)) return given;
+  }
   if (want <= kScratchSize) return scratch(socket->loop);
   op->owned.reset(new (std::nothrow) char[want]);
   return op->owned.get();
