@@ -19,7 +19,7 @@ struct Environment {
   Napi::FunctionReference socket_error;
   Napi::FunctionReference abort_error;
   Napi::FunctionReference usage_error;
-  // lib/chunks.ts: chunkSlab() makes an untransferable ArrayBuffer,
+  // lib/slab.ts: chunkSlab(size) makes an untransferable ArrayBuffer,
   // chunkView(slab, offset, length) a Buffer over part of it (chunks.h).
   Napi::FunctionReference chunk_slab;
   Napi::FunctionReference chunk_view;

@@ -81,8 +81,9 @@ function wineServer(impl) {
 /**
  * wrk with one thread on a CPU of its own (taskset, the last CPU), when the
  * machine has two or more: a load generator that competes with the server
- * for the CPUs measures the scheduler. With two wrk threads free on this
- * 2-core VM both servers' p99 moved by 2x from run to run.
+ * for the CPUs measures the scheduler. With two wrk threads free on a
+ * 2-core VM, p99 was 6.6-7.9 ms for one server and 4.0-4.2 ms for the
+ * other; with wrk on a CPU of its own, 2.1-3.6 and 2.8-4.1 ms.
  */
 function wrkCommand(args) {
   const cpus = os.availableParallelism();
