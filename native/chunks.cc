@@ -10,17 +10,17 @@ namespace {
 // Makes a new slab with lib's chunkSlab(kSlabBytes) (an ArrayBuffer marked
 // untransferable, so that posting one chunk's buffer cannot empty the
 // others) and makes it current.
-bool NewSlab(Environment* environment, napi_env env, napi_value* slab) noexcept {
+bool NewSlab(Environment* environment, napi_env env, napi_value* slab, char** data) noexcept {
   napi_value make = nullptr;
   napi_value global = nullptr;
   napi_value size = nullptr;
-  void* data = nullptr;
+  void* bytes = nullptr;
   size_t length = 0;
   if (napi_get_reference_value(env, environment->chunk_slab, &make) != napi_ok || make == nullptr ||
       napi_get_global(env, &global) != napi_ok ||
       napi_create_uint32(env, static_cast<uint32_t>(kSlabBytes), &size) != napi_ok ||
       napi_call_function(env, global, make, 1, &size, slab) != napi_ok ||
-      napi_get_arraybuffer_info(env, *slab, &data, &length) != napi_ok || length < kSlabBytes) {
+      napi_get_arraybuffer_info(env, *slab, &bytes, &length) != napi_ok || length < kSlabBytes) {
     return false;
   }
   napi_ref reference = nullptr;
@@ -28,6 +28,7 @@ bool NewSlab(Environment* environment, napi_env env, napi_value* slab) noexcept 
   if (environment->slab != nullptr) napi_delete_reference(env, environment->slab);
   environment->slab = reference;
   environment->slab_used = 0;
+  *data = static_cast<char*>(bytes);
   return true;
 }
 
@@ -43,12 +44,7 @@ bool SlabFor(Environment* environment, napi_env env, size_t length, napi_value* 
     *data = static_cast<char*>(bytes);
     return true;
   }
-  if (!NewSlab(environment, env, slab) ||
-      napi_get_arraybuffer_info(env, *slab, &bytes, &size) != napi_ok) {
-    return false;
-  }
-  *data = static_cast<char*>(bytes);
-  return true;
+  return NewSlab(environment, env, slab, data);
 }
 
 // lib's chunkView(memory, offset, length): a Buffer over part of an ArrayBuffer.

@@ -32,11 +32,11 @@ describe('received chunks that share a slab', () => {
     const [client, server] = await pair();
     const messages = Array.from({ length: 200 }, (_, i) => crypto.randomBytes(1 + ((i * 977) % 4096)));
     const received = await trade(client, server, messages);
-    // Writing into every chunk touches no other one.
-    for (const chunk of received) chunk.fill(0);
-    const again = await trade(client, server, messages);
-    again.forEach((chunk, i) => assert.ok(chunk.equals(messages[i]), `chunk ${i} (${messages[i].length} B) differs`));
-    assert.ok(again.some((chunk, i) => i > 0 && chunk.buffer === again[i - 1].buffer), 'no two chunks shared a slab: this test would prove nothing');
+    assert.ok(received.some((chunk, i) => i > 0 && chunk.buffer === received[i - 1].buffer), 'no two chunks shared a slab: this test would prove nothing');
+    received.forEach((chunk, i) => assert.ok(chunk.equals(messages[i]), `chunk ${i} (${messages[i].length} B) differs`));
+    // Writing into every other chunk touches none of its neighbours.
+    received.forEach((chunk, i) => { if (i % 2 === 0) chunk.fill(0); });
+    received.forEach((chunk, i) => assert.ok(i % 2 === 0 || chunk.equals(messages[i]), `chunk ${i} changed when a neighbour was written`));
   });
 
   it('gives datagrams read with recvFrom() and startReading() bytes of their own', async () => {
@@ -115,7 +115,6 @@ describe('received chunks that share a slab', () => {
       const memory = new Uint8Array(chunk.buffer);
       const outside = memory.subarray(chunk.byteOffset + chunk.length);
       assert.ok(outside.every((byte) => byte === 0), `${size} B: ${outside.filter((byte) => byte !== 0).length} stray bytes after the chunk`);
-      assert.ok(memory.subarray(0, chunk.byteOffset).every((byte) => byte === 0));
     }
   });
 });
