@@ -15,6 +15,9 @@ struct Environment {
   napi_env env = nullptr;
   sys::Loop* loop = nullptr;
   Napi::FunctionReference socket_constructor;
+  // SocketWrap::Wrap: the socket the constructor it calls takes (so no
+  // External is made, and left to the collector, per accepted socket).
+  sys::Socket** wrapping = nullptr;
   // Error classes of lib/errors.ts, handed over by lib/native.ts at load.
   Napi::FunctionReference socket_error;
   Napi::FunctionReference abort_error;

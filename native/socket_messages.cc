@@ -156,7 +156,7 @@ Napi::Value SocketWrap::MessageResult(Napi::Env env, sys::Op* op) {
   try {
     Napi::Object result = Napi::Object::New(env);
     result.Set("data", Chunk(env, op->received, op->transferred));
-    result.Set("address", FromAddress(env, op->address));
+    result.Set("address", FromAddress(env, *op->address));
     result.Set("truncated", Napi::Boolean::New(env, op->truncated));
     result.Set("controlTruncated", Napi::Boolean::New(env, op->control_truncated));
     result.Set("flags", Napi::Number::New(env, op->message_flags));

@@ -134,7 +134,7 @@ Napi::Function SocketWrap::Define(Napi::Env env) {
 
 // new NativeSocket(family, type, protocol): socket() / WSASocketW.
 // new NativeSocket(ArrayBuffer): adopts a socket detach() gave up (once).
-// new NativeSocket(External): wraps a socket the backend made (accept).
+// new NativeSocket() from Wrap(): wraps a socket the backend made (accept).
 // new NativeSocket('shared', Uint8Array): Socket.fromShare (Windows).
 // new NativeSocket('descriptor', fd): a descriptor given at the process's start.
 SocketWrap::SocketWrap(const Napi::CallbackInfo& info) : Napi::ObjectWrap<SocketWrap>(info) {
@@ -142,8 +142,9 @@ SocketWrap::SocketWrap(const Napi::CallbackInfo& info) : Napi::ObjectWrap<Socket
   Environment* environment = Environment::Of(env);
   liveness_ = EnvironmentLiveness(env);
   sys::Error error;
-  if (info[0].IsExternal()) {
-    sys::Socket** cell = info[0].As<Napi::External<sys::Socket*>>().Data();
+  if (environment->wrapping != nullptr) {
+    sys::Socket** cell = environment->wrapping;
+    environment->wrapping = nullptr;
     socket_ = *cell;
     *cell = nullptr;  // ours now, whatever happens next
   } else if (info[0].IsString()) {
@@ -198,6 +199,13 @@ SocketWrap::~SocketWrap() {
   // keeps this object alive); it ends with `teardown`, calling no JS.
   if (socket_ != nullptr && liveness_->loop_alive) sys::socket_close(socket_, true);
   if (liveness_->loop_alive) GiveSlot();
+  ReleaseReadCallbacks();
+}
+
+void SocketWrap::ReleaseReadCallbacks() noexcept {
+  if (on_data_ != nullptr) napi_delete_reference(Env(), on_data_);
+  if (on_end_ != nullptr) napi_delete_reference(Env(), on_end_);
+  on_data_ = on_end_ = nullptr;
 }
 
 void SocketWrap::GiveSlot() noexcept {
@@ -232,7 +240,16 @@ void SocketWrap::Stamp(sys::OpKind kind) noexcept {
 }
 
 Napi::Object SocketWrap::Wrap(Napi::Env env, sys::Socket** cell) {
-  return Environment::Of(env)->socket_constructor.New({Napi::External<sys::Socket*>::New(env, cell)});
+  Environment* environment = Environment::Of(env);
+  environment->wrapping = cell;
+  try {
+    Napi::Object wrapped = environment->socket_constructor.New({});
+    environment->wrapping = nullptr;
+    return wrapped;
+  } catch (...) {
+    environment->wrapping = nullptr;  // the constructor never ran: *cell is still the caller's
+    throw;
+  }
 }
 
 sys::Socket* SocketWrap::Open() {
@@ -263,7 +280,7 @@ Napi::Value SocketWrap::Start(const Napi::CallbackInfo& info, const Request& req
   op->data = request.data;
   op->length = request.length;
   op->flags = request.flags;
-  op->address = request.address;
+  if (op->address != nullptr) *op->address = request.address;
   op->control = request.control;
   op->control_length = request.control_length;
   op->done = &SocketWrap::OnDone;
@@ -273,7 +290,10 @@ Napi::Value SocketWrap::Start(const Napi::CallbackInfo& info, const Request& req
     op->destination = &ReadDestination;
     op->destination_context = env;
   }
-  if (cancel_id != 0) cancellable_[cancel_id] = op;
+  if (cancel_id != 0) {
+    if (!cancellable_) cancellable_ = std::make_unique<std::unordered_map<uint32_t, sys::Op*>>();
+    (*cancellable_)[cancel_id] = op;
+  }
   // May complete (and settle the promise) inline. The bytes of a send are
   // only read during this call: the backend copies what it still needs.
   sys::op_submit(socket_, op);
@@ -323,7 +343,7 @@ void SocketWrap::Release() noexcept {
 void SocketWrap::OnDone(sys::Op* op) noexcept {
   auto* pending = static_cast<Pending*>(op->context);
   SocketWrap* self = pending->owner;
-  if (pending->cancel_id != 0) self->cancellable_.erase(pending->cancel_id);
+  if (pending->cancel_id != 0 && self->cancellable_) self->cancellable_->erase(pending->cancel_id);
   // Nothing runs in an environment that is going away; an environment that
   // cannot run JS any more (Deliver fails) is treated the same way.
   if (pending->lazy && pending->in_start) {
@@ -382,8 +402,8 @@ napi_value SocketWrap::Settle(Napi::Env env, Pending* pending, sys::Op* op) {
   }
   if (op->error) {
     const bool has_peer = op->kind == sys::OpKind::Connect || op->kind == sys::OpKind::SendTo ||
-                          (op->kind == sys::OpKind::SendMsg && op->address.length > 0);
-    throw SocketError(env, op->error, has_peer ? &op->address : nullptr);
+                          (op->kind == sys::OpKind::SendMsg && op->address->length > 0);
+    throw SocketError(env, op->error, has_peer ? op->address : nullptr);
   }
   switch (op->kind) {
     case sys::OpKind::Accept: {
@@ -408,7 +428,7 @@ napi_value SocketWrap::Settle(Napi::Env env, Pending* pending, sys::Op* op) {
     case sys::OpKind::RecvFrom: {
       Napi::Object result = Napi::Object::New(env);
       result.Set("data", Chunk(env, op->received, op->transferred));
-      result.Set("address", FromAddress(env, op->address));
+      result.Set("address", FromAddress(env, *op->address));
       result.Set("truncated", Napi::Boolean::New(env, op->truncated));
       return result;
     }
@@ -579,10 +599,16 @@ Napi::Value SocketWrap::StartReading(const Napi::CallbackInfo& info) {
   const uint32_t size = info[2].IsUndefined() ? 65536 : SizeArg(info, 2, "size");
   if (size == 0) throw RangeError(info.Env(), "ERR_OUT_OF_RANGE", "size must be at least 1");
   if (reading_ != nullptr) return Napi::Boolean::New(info.Env(), false);
+  if (napi_create_reference(info.Env(), info[0], 1, &on_data_) != napi_ok ||
+      napi_create_reference(info.Env(), info[1], 1, &on_end_) != napi_ok) {
+    ReleaseReadCallbacks();
+    throw Napi::Error::New(info.Env());
+  }
   sys::Op* op = sys::op_new(sys::OpKind::Recv);
-  if (op == nullptr) throw SocketError(info.Env(), sys::Error{sys::error_out_of_memory(), "recv"});
-  on_data_ = Napi::Persistent(info[0].As<Napi::Function>());
-  on_end_ = Napi::Persistent(info[1].As<Napi::Function>());
+  if (op == nullptr) {
+    ReleaseReadCallbacks();
+    throw SocketError(info.Env(), sys::Error{sys::error_out_of_memory(), "recv"});
+  }
   Hold();
   op->length = size;
   op->repeat = true;
@@ -642,16 +668,11 @@ void SocketWrap::EndReading(sys::Op* op) noexcept {
     Scope scope(env);
     napi_value receiver = nullptr;
     napi_value callback = nullptr;
-    const bool report = scope.ok && !on_end_.IsEmpty() &&
+    const bool report = scope.ok && on_end_ != nullptr &&
                         napi_get_reference_value(env, *this, &receiver) == napi_ok &&
                         napi_get_reference_value(env, on_end_, &callback) == napi_ok;
     // Released before onEnd runs, so that onEnd may start reading again.
-    try {
-      on_data_.Reset();
-      on_end_.Reset();
-    } catch (...) {
-      // Only an invalid reference makes Reset throw; there is nothing to free then.
-    }
+    ReleaseReadCallbacks();
     if (report) {
       napi_value argv[2] = {nullptr, nullptr};
       bool made = napi_get_undefined(env, &argv[0]) == napi_ok &&
@@ -673,8 +694,9 @@ void SocketWrap::EndReading(sys::Op* op) noexcept {
 // AbortError unless it completed first.
 Napi::Value SocketWrap::Cancel(const Napi::CallbackInfo& info) {
   const uint32_t cancel_id = static_cast<uint32_t>(Int32Arg(info, 0, "cancelId", 0));
-  auto found = cancellable_.find(cancel_id);
-  if (found == cancellable_.end() || socket_ == nullptr) return Napi::Boolean::New(info.Env(), false);
+  if (!cancellable_ || socket_ == nullptr) return Napi::Boolean::New(info.Env(), false);
+  auto found = cancellable_->find(cancel_id);
+  if (found == cancellable_->end()) return Napi::Boolean::New(info.Env(), false);
   sys::Op* op = found->second;
   static_cast<Pending*>(op->context)->cancelled = true;
   sys::op_cancel(socket_, op);

@@ -107,22 +107,26 @@ class SocketWrap : public Napi::ObjectWrap<SocketWrap> {
   void Release() noexcept;  // one ended
 
   sys::Socket* socket_ = nullptr;
-  bool stream_ = false;  // SOCK_STREAM: a zero-byte read is EOF
   std::shared_ptr<Liveness> liveness_;
   // Why the socket was closed: the code pending operations reject with.
   std::string close_code_ = "ERR_SOCKET_CLOSED";
-  // Operations JS may cancel (an AbortSignal), by the id JS gave them.
-  std::unordered_map<uint32_t, sys::Op*> cancellable_;
+  // Operations JS may cancel (an AbortSignal), by the id JS gave them;
+  // made by the first one (an empty map weighs 56 bytes, most sockets
+  // never take a signal).
+  std::unique_ptr<std::unordered_map<uint32_t, sys::Op*>> cancellable_;
   ActivityPages::Slot activity_;
+  bool stream_ = false;  // SOCK_STREAM: a zero-byte read is EOF
   // A recv of at least one byte completed with none: the peer's EOF.
   bool eof_ = false;
   // Operations in flight; while there are any, the JS object is held.
   uint32_t holds_ = 0;
   // The continuous read (startReading): its op, callbacks, and a reference
   // that keeps this object alive while it runs.
+  // (Plain references: a Napi::FunctionReference also keeps the env and a flag.)
   sys::Op* reading_ = nullptr;
-  Napi::FunctionReference on_data_;
-  Napi::FunctionReference on_end_;
+  napi_ref on_data_ = nullptr;
+  napi_ref on_end_ = nullptr;
+  void ReleaseReadCallbacks() noexcept;
   // The wait for urgent data (waitUrgent). It holds nothing: its callback
   // is this object's own `onurgent` property, so a socket nobody references
   // is collected (and closed) whatever 'urgent' listeners it has.

@@ -244,8 +244,29 @@ enum class OpKind : uint8_t {
   UrgentWait,
 };
 
+// The kinds whose op carries an address, in or out. Only their ops have
+// room for one (op_memory.h): the others (a pending recv of an idle
+// connection most of all) are 136 bytes smaller.
+constexpr bool op_has_address(OpKind kind) {
+  return kind != OpKind::Send && kind != OpKind::Recv && kind != OpKind::UrgentWait;
+}
+
+// Fields are grouped by size, flags together, so an op pays no padding.
 struct Op {
   OpKind kind;
+  // In. Recv only: a continuous read. The operation stays armed after each
+  // chunk: done() runs once per chunk with `more` set, and a last time with
+  // `more` clear when it ends (EOF, error, cancel, close). It never
+  // completes inline from op_submit, and is not freed before that last done.
+  bool repeat = false;
+  // Out.
+  bool aborted = false;            // the socket was closed first
+  bool teardown = false;           // the environment is going away: free, call no JS
+  bool truncated = false;          // RecvFrom, RecvMsg: the datagram was longer than length
+  bool control_truncated = false;  // RecvMsg: some control bytes did not fit (MSG_CTRUNC)
+  bool more = false;               // repeat: this done() is a chunk; more will follow
+  int flags = 0;                   // in: MSG_* in platform values
+  int message_flags = 0;           // out, RecvMsg: msg_flags / WSAMSG.dwFlags as the stack set them
   // In.
   // Send, SendTo: the bytes, valid only while op_submit runs. JS memory can
   // be transferred or detached as soon as JS runs again, so a backend that
@@ -255,12 +276,6 @@ struct Op {
   // follows what arrives, never this capacity (recv(2**31 - 1) of five
   // bytes allocates for five, not for two gigabytes).
   size_t length = 0;
-  int flags = 0;               // MSG_* in platform values
-  // Recv only: a continuous read. The operation stays armed after each
-  // chunk: done() runs once per chunk with `more` set, and a last time with
-  // `more` clear when it ends (EOF, error, cancel, close). It never
-  // completes inline from op_submit, and is not freed before that last done.
-  bool repeat = false;
   // Recv, RecvFrom: memory of the caller's own to read into (a Buffer the
   // glue then hands to JS as it is, sparing a copy), asked for on the JS
   // thread just before the system call, for `capacity` bytes; nullptr, or
@@ -268,33 +283,28 @@ struct Op {
   // reads into its own buffer instead. What came is then at `received`.
   char* (*destination)(void* context, size_t capacity) = nullptr;
   void* destination_context = nullptr;
-  Address address;             // Connect, SendTo: destination. Out for RecvFrom, Accept: peer
-                               // SendMsg: destination when length > 0; RecvMsg out: peer
+  // The kinds of op_has_address, else nullptr. Connect, SendTo:
+  // destination; SendMsg: destination when its length > 0. Out for
+  // RecvFrom, Accept: the peer; RecvMsg: the peer.
+  Address* address = nullptr;
   // SendMsg: control bytes made by control_encode, valid only while
   // op_submit runs (as `data` is). RecvMsg: the room for control bytes.
   const char* control = nullptr;
   size_t control_length = 0;
   // Out.
-  bool aborted = false;        // the socket was closed first
-  bool teardown = false;       // the environment is going away: free, call no JS
   Error error;                 // the operation failed (not set when aborted)
   size_t transferred = 0;      // bytes sent or received
   const char* received = nullptr;  // Recv, RecvFrom: the bytes, valid only during done()
-  bool truncated = false;      // RecvFrom, RecvMsg: the datagram was longer than length
-  // RecvMsg: the control bytes (valid only during done()), how many, and
-  // whether some did not fit (MSG_CTRUNC).
+  // RecvMsg: the control bytes (valid only during done()) and how many.
   const char* received_control = nullptr;
   size_t control_received = 0;
-  bool control_truncated = false;
-  int message_flags = 0;       // RecvMsg: msg_flags / WSAMSG.dwFlags as the stack set them
-  bool more = false;           // repeat: this done() is a chunk; more will follow
   Socket* accepted = nullptr;  // Accept: the new socket, owned by the caller
   // Completion.
   void (*done)(Op* op) = nullptr;
   void* context = nullptr;
 
  protected:
-  explicit Op(OpKind k) : kind(k) {}
+  explicit Op(OpKind k) noexcept : kind(k) {}
   ~Op() = default;
 };
 

@@ -56,6 +56,24 @@ describe('the addon, given anything JS can pass', () => {
     }
   });
 
+  it('takes no socket an accept made when JS calls the constructor with no arguments', async () => {
+    const listener = new binding.NativeSocket(constants.AF_INET, constants.SOCK_STREAM, 0);
+    const client = new binding.NativeSocket(constants.AF_INET, constants.SOCK_STREAM, 0);
+    let accepted = null;
+    try {
+      listener.bind({ address: '127.0.0.1', port: 0 });
+      listener.listen(8);
+      [accepted] = await Promise.all([listener.accept(), client.connect(listener.localAddress())]);
+      const error = attempt(() => new binding.NativeSocket().close());
+      assert.ok(error instanceof Error, 'new NativeSocket() made a socket');
+      assert.equal(await accepted.send(Buffer.from('ok')), 2, 'the accepted socket no longer sends');
+    } finally {
+      accepted?.close();
+      client.close();
+      listener.close();
+    }
+  });
+
   it('refuses to adopt bytes that are not a transferred socket', () => {
     for (const bytes of [new ArrayBuffer(0), new ArrayBuffer(3), new Uint8Array([255, 255, 255, 127]).buffer]) {
       const error = attempt(() => new binding.NativeSocket(bytes).close());

@@ -50,9 +50,8 @@ void loop_close(Loop* loop, void (*finished)(void* context), void* context) {
   loop->closing = true;
   loop->finished = finished;
   loop->finished_context = context;
-  // socket_close erases from the set: walk a copy.
-  std::vector<Socket*> open(loop->sockets.begin(), loop->sockets.end());
-  for (Socket* socket : open) socket_close(socket);
+  // Each close takes the socket out of the list.
+  while (loop->open != nullptr) socket_close(loop->open);
   for (Socket* socket : loop->to_trim) {
     socket->trim_pending = false;
     socket_release(socket);

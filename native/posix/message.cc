@@ -184,9 +184,9 @@ bool message_send(Socket* socket, PosixOp* op) {
   do {
     iovec vector{const_cast<char*>(op->data) + op->offset, op->length - op->offset};
     msghdr message{};
-    if (op->address.length > 0) {
-      message.msg_name = op->address.storage;
-      message.msg_namelen = static_cast<socklen_t>(op->address.length);
+    if (op->address->length > 0) {
+      message.msg_name = op->address->storage;
+      message.msg_namelen = static_cast<socklen_t>(op->address->length);
     }
     message.msg_iov = &vector;
     message.msg_iovlen = 1;
@@ -226,8 +226,8 @@ bool message_receive(Socket* socket, PosixOp* op, char* buffer, size_t capacity)
   }
   iovec vector{buffer, capacity};
   msghdr message{};
-  message.msg_name = op->address.storage;
-  message.msg_namelen = sizeof(op->address.storage);
+  message.msg_name = op->address->storage;
+  message.msg_namelen = sizeof(op->address->storage);
   message.msg_iov = &vector;
   message.msg_iovlen = 1;
   if (op->control_length > 0) {
@@ -240,7 +240,7 @@ bool message_receive(Socket* socket, PosixOp* op, char* buffer, size_t capacity)
     op->error = Error{errno, "recvmsg"};
     return true;
   }
-  op->address.length = static_cast<int>(message.msg_namelen);
+  op->address->length = static_cast<int>(message.msg_namelen);
   op->transferred = static_cast<size_t>(got);
   op->received = buffer;
   op->message_flags = message.msg_flags & ~MSG_CMSG_CLOEXEC;  // Linux echoes the request flag

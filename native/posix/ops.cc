@@ -12,6 +12,7 @@
 #include <algorithm>
 #include <new>
 
+#include "../op_memory.h"
 #include "posix.h"
 
 #ifndef MSG_NOSIGNAL
@@ -36,23 +37,27 @@ bool would_block(int code) {
 }
 
 // Operations are recycled per thread (an environment lives on one thread),
-// so a busy socket allocates nothing per operation.
+// so a busy socket allocates nothing per operation. Two sizes, with and
+// without room for an address (op_memory.h), each kept apart.
 struct OpPool {
   static constexpr size_t kKept = 256;
-  std::vector<PosixOp*> free;  // destroyed already: raw memory to build in
+  std::vector<PosixOp*> free[2];  // [op_has_address]: destroyed already, raw memory to build in
   ~OpPool() {
-    for (PosixOp* op : free) ::operator delete(op);
+    for (auto& list : free) {
+      for (PosixOp* op : list) ::operator delete(static_cast<void*>(op));
+    }
   }
 };
 thread_local OpPool op_pool;
 
 void recycle(PosixOp* op) {
-  if (op_pool.free.size() >= OpPool::kKept) {
-    delete op;
+  std::vector<PosixOp*>& list = op_pool.free[op_has_address(op->kind)];
+  if (list.size() >= OpPool::kKept) {
+    op_destroy(op);
     return;
   }
   op->~PosixOp();
-  op_pool.free.push_back(op);  // capacity reserved in op_new: never throws
+  list.push_back(op);  // capacity reserved in op_new: never throws
 }
 
 void finish(Socket* socket, PosixOp* op) {
@@ -117,8 +122,8 @@ bool connection_failure(int code) {
 }
 
 Step do_accept(Socket* socket, PosixOp* op) {
-  sockaddr* peer = reinterpret_cast<sockaddr*>(op->address.storage);
-  socklen_t length = sizeof(op->address.storage);
+  sockaddr* peer = reinterpret_cast<sockaddr*>(op->address->storage);
+  socklen_t length = sizeof(op->address->storage);
 #if defined(SOCK_NONBLOCK) && defined(SOCK_CLOEXEC)
   int fd = accept4(socket->fd, peer, &length, SOCK_NONBLOCK | SOCK_CLOEXEC);
 #else
@@ -136,7 +141,7 @@ Step do_accept(Socket* socket, PosixOp* op) {
     if (would_block(errno) || connection_failure(errno)) return Step::Again;
     return fail(op, "accept");
   }
-  op->address.length = static_cast<int>(length);
+  op->address->length = static_cast<int>(length);
   op->accepted = socket_from_fd(socket->loop, fd, socket->family, socket->type);
   if (op->accepted == nullptr) {
     ::close(fd);
@@ -148,8 +153,8 @@ Step do_accept(Socket* socket, PosixOp* op) {
 Step do_connect(Socket* socket, PosixOp* op) {
   if (!op->connect_started) {
     op->connect_started = true;
-    if (connect(socket->fd, reinterpret_cast<const sockaddr*>(op->address.storage),
-                static_cast<socklen_t>(op->address.length)) == 0) {
+    if (connect(socket->fd, reinterpret_cast<const sockaddr*>(op->address->storage),
+                static_cast<socklen_t>(op->address->length)) == 0) {
       return Step::Done;
     }
     if (errno == EINPROGRESS || errno == EINTR) return Step::Again;
@@ -173,8 +178,8 @@ Step do_send(Socket* socket, PosixOp* op) {
     if (op->kind == OpKind::SendTo) {
       sent = sendto(socket->fd, op->data + op->offset, op->length - op->offset,
                     op->flags | MSG_NOSIGNAL,
-                    reinterpret_cast<const sockaddr*>(op->address.storage),
-                    static_cast<socklen_t>(op->address.length));
+                    reinterpret_cast<const sockaddr*>(op->address->storage),
+                    static_cast<socklen_t>(op->address->length));
     } else {
       sent = send(socket->fd, op->data + op->offset, op->length - op->offset,
                   op->flags | MSG_NOSIGNAL);
@@ -539,20 +544,21 @@ void on_poll(uv_poll_t* handle, int status, int events) {
 }  // namespace
 
 Op* op_new(OpKind kind) {
-  if (op_pool.free.empty()) {
+  std::vector<PosixOp*>& list = op_pool.free[op_has_address(kind)];
+  if (list.empty()) {
     // Room for every op to come back to the pool without allocating.
-    if (op_pool.free.capacity() < OpPool::kKept) {
+    if (list.capacity() < OpPool::kKept) {
       try {
-        op_pool.free.reserve(OpPool::kKept);
+        list.reserve(OpPool::kKept);
       } catch (const std::bad_alloc&) {
         return nullptr;
       }
     }
-    return new (std::nothrow) PosixOp(kind);
+    return op_allocate<PosixOp>(kind);
   }
-  void* memory = op_pool.free.back();
-  op_pool.free.pop_back();
-  return new (memory) PosixOp(kind);
+  void* memory = list.back();
+  list.pop_back();
+  return op_construct<PosixOp>(memory, kind);
 }
 
 void op_submit(Socket* socket, Op* base) {

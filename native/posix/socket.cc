@@ -13,6 +13,19 @@
 
 namespace sys {
 
+namespace {
+
+// Out of Loop::open, which holds the sockets not closed yet.
+void unlist_open(Socket* socket) {
+  Loop* loop = socket->loop;
+  if (socket->open_prev != nullptr) socket->open_prev->open_next = socket->open_next;
+  else loop->open = socket->open_next;
+  if (socket->open_next != nullptr) socket->open_next->open_prev = socket->open_prev;
+  socket->open_prev = socket->open_next = nullptr;
+}
+
+}  // namespace
+
 Socket* socket_from_fd(Loop* loop, int fd, int family, int type) {
   auto* socket = new (std::nothrow) Socket;
   if (socket == nullptr) return nullptr;
@@ -27,12 +40,9 @@ Socket* socket_from_fd(Loop* loop, int fd, int family, int type) {
   int on = 1;
   setsockopt(fd, SOL_SOCKET, SO_NOSIGPIPE, &on, sizeof(on));
 #endif
-  try {
-    loop->sockets.insert(socket);
-  } catch (const std::bad_alloc&) {
-    delete socket;
-    return nullptr;
-  }
+  socket->open_next = loop->open;
+  if (loop->open != nullptr) loop->open->open_prev = socket;
+  loop->open = socket;
   return socket;
 }
 
@@ -142,7 +152,7 @@ uint64_t socket_last_activity(const Socket* socket) { return socket->last_activi
 void socket_close(Socket* socket, bool teardown) {
   if (socket->closed) return;
   socket->closed = true;
-  socket->loop->sockets.erase(socket);
+  unlist_open(socket);
   // Stop the poll before the fd is closed: libuv must not watch a closed fd.
   stop_polling(socket);
   ::close(socket->fd);
@@ -164,7 +174,7 @@ Error socket_detach(Socket* socket, std::vector<uint8_t>* transfer) {
   transfer->resize(sizeof(socket->fd));
   memcpy(transfer->data(), &socket->fd, sizeof(socket->fd));
   socket->closed = true;
-  socket->loop->sockets.erase(socket);
+  unlist_open(socket);
   stop_polling(socket);
   socket->fd = -1;
   socket_release(socket);

@@ -15,6 +15,7 @@
 #include <cstring>
 #include <new>
 
+#include "../op_memory.h"
 #include "win.h"
 
 namespace sys {
@@ -71,7 +72,7 @@ size_t arrived(const WinOp* op, size_t length) {
 
 void op_free(WinOp* op) {
   Socket* socket = op->socket;
-  delete op;
+  op_destroy(op);
   if (socket != nullptr) socket_unref(socket);
 }
 
@@ -303,8 +304,8 @@ void start_accept(WinOp* op) {
 // local connect that completes at once).
 void connect_now(WinOp* op) {
   Socket* socket = op->socket;
-  int rc = ::connect(socket->handle, reinterpret_cast<const sockaddr*>(op->address.storage),
-                     op->address.length);
+  int rc = ::connect(socket->handle, reinterpret_cast<const sockaddr*>(op->address->storage),
+                     op->address->length);
   if (rc != 0) return complete_error(op, WSAGetLastError(), "connect");
   socket->bound = true;
   if (socket->type == SOCK_DGRAM) socket_report_unreachable(socket, true);
@@ -346,8 +347,8 @@ void start_connect(WinOp* op) {
   }
   OVERLAPPED* overlapped = begin_io(op);
   BOOL done = socket->connect_ex(socket->handle,
-                                 reinterpret_cast<const sockaddr*>(op->address.storage),
-                                 op->address.length, nullptr, 0, nullptr, overlapped);
+                                 reinterpret_cast<const sockaddr*>(op->address->storage),
+                                 op->address->length, nullptr, 0, nullptr, overlapped);
   code = done ? 0 : WSAGetLastError();
   if (local && unix_unsupported(code)) {
     // A stack whose AF_UNIX provider has no overlapped connect.
@@ -370,9 +371,9 @@ void start_send_msg(WinOp* op) {
   if (op->progress > 0) op->control_buffer.clear();
   op->control = nullptr;
   op->message = WSAMSG{};
-  if (op->address.length > 0) {
-    op->message.name = reinterpret_cast<sockaddr*>(op->address.storage);
-    op->message.namelen = op->address.length;
+  if (op->address->length > 0) {
+    op->message.name = reinterpret_cast<sockaddr*>(op->address->storage);
+    op->message.namelen = op->address->length;
   }
   op->message.lpBuffers = &op->wsabuf;
   op->message.dwBufferCount = 1;
@@ -401,7 +402,7 @@ void start_send(WinOp* op) {
   int rc;
   if (op->kind == OpKind::SendTo) {
     rc = WSASendTo(socket->handle, &op->wsabuf, 1, &sent, static_cast<DWORD>(op->flags),
-                   reinterpret_cast<const sockaddr*>(op->address.storage), op->address.length,
+                   reinterpret_cast<const sockaddr*>(op->address->storage), op->address->length,
                    overlapped, nullptr);
   } else {
     rc = WSASend(socket->handle, &op->wsabuf, 1, &sent, static_cast<DWORD>(op->flags), overlapped,
@@ -538,8 +539,8 @@ void start_recv(WinOp* op) {
       return complete_error(op, ERROR_NOT_ENOUGH_MEMORY, "WSARecvMsg");
     }
     op->message = WSAMSG{};
-    op->message.name = reinterpret_cast<sockaddr*>(op->address.storage);
-    op->message.namelen = sizeof(op->address.storage);
+    op->message.name = reinterpret_cast<sockaddr*>(op->address->storage);
+    op->message.namelen = sizeof(op->address->storage);
     op->message.lpBuffers = &op->wsabuf;
     op->message.dwBufferCount = 1;
     op->message.Control.buf = op->control_length > 0 ? op->control_buffer.data() : nullptr;
@@ -547,9 +548,9 @@ void start_recv(WinOp* op) {
     op->message.dwFlags = op->io_flags;
     rc = socket->recv_msg(socket->handle, &op->message, &received, overlapped, nullptr);
   } else if (op->kind == OpKind::RecvFrom) {
-    op->from_length = sizeof(op->address.storage);
+    op->from_length = sizeof(op->address->storage);
     rc = WSARecvFrom(socket->handle, &op->wsabuf, 1, &received, &op->io_flags,
-                     reinterpret_cast<sockaddr*>(op->address.storage), &op->from_length,
+                     reinterpret_cast<sockaddr*>(op->address->storage), &op->from_length,
                      overlapped, nullptr);
   } else {
     rc = WSARecv(socket->handle, &op->wsabuf, 1, &received, &op->io_flags, overlapped, nullptr);
@@ -872,9 +873,9 @@ void finish_accept(WinOp* op, int code) {
   socket->get_accept_ex_sockaddrs(op->accept_buffer, 0, kAcceptAddressSize, kAcceptAddressSize,
                                   &local, &local_length, &remote, &remote_length);
   if (remote != nullptr && remote_length > 0) {
-    const int length = std::min<int>(remote_length, sizeof(op->address.storage));
-    memcpy(op->address.storage, remote, static_cast<size_t>(length));
-    op->address.length = length;
+    const int length = std::min<int>(remote_length, sizeof(op->address->storage));
+    memcpy(op->address->storage, remote, static_cast<size_t>(length));
+    op->address->length = length;
   }
   Error error;
   SOCKET handle = op->accept_socket;
@@ -950,10 +951,10 @@ void finish_recv(WinOp* op, int code, DWORD bytes) {
   if (code == 0 && bytes > 0 && wait_all(op) && op->progress < op->length) {
     if (!op->cancel_requested) return start_recv(op);
   }
-  if (op->kind == OpKind::RecvFrom) op->address.length = code == 0 ? op->from_length : 0;
+  if (op->kind == OpKind::RecvFrom) op->address->length = code == 0 ? op->from_length : 0;
   if (op->kind == OpKind::RecvMsg) {
     // The stack wrote the lengths and dwFlags into our WSAMSG on completion.
-    op->address.length = code == 0 ? op->message.namelen : 0;
+    op->address->length = code == 0 ? op->message.namelen : 0;
     op->message_flags = static_cast<int>(op->message.dwFlags);
     if (op->message.dwFlags & MSG_TRUNC) op->truncated = true;
     op->control_truncated = (op->message.dwFlags & MSG_CTRUNC) != 0;
@@ -1007,7 +1008,7 @@ void finish(WinOp* op, int code, DWORD bytes) {
 
 }  // namespace
 
-Op* op_new(OpKind kind) { return new (std::nothrow) WinOp(kind); }
+Op* op_new(OpKind kind) { return op_allocate<WinOp>(kind); }
 
 void op_submit(Socket* socket, Op* base) {
   WinOp* op = static_cast<WinOp*>(base);
@@ -1015,7 +1016,7 @@ void op_submit(Socket* socket, Op* base) {
     op->aborted = true;
     op->teardown = socket != nullptr && socket->loop->closing;
     op->done(op);
-    delete op;
+    op_destroy(op);
     return;
   }
   op->socket = socket;

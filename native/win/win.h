@@ -128,7 +128,7 @@ struct Socket {
 constexpr DWORD kAcceptAddressSize = sizeof(Address::storage) + 16;
 
 struct WinOp : Op {
-  explicit WinOp(OpKind k) : Op(k) {}
+  explicit WinOp(OpKind k) noexcept : Op(k) {}
   ~WinOp();
 
   // The OVERLAPPED and a way back from it: a packet carries only its address.
