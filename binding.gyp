@@ -10,6 +10,7 @@
         "native/handles.cc",
         "native/arguments.cc",
         "native/js_address.cc",
+        "native/read_into.cc",
         "native/socket_messages.cc",
         "native/socket_wrap.cc"
       ],

@@ -31,7 +31,8 @@ export interface NativeSocket {
   cancelUrgent(): void;
   /** Called by the addon on this object (which it does not keep alive). */
   onurgent?: (code: number, error?: Error) => void;
-  startReading(onData: (chunk: Buffer) => void, onEnd: (error: Error | undefined, stopped: boolean) => void, size?: number): boolean;
+  startReading(onData: (chunk: Buffer) => void, onEnd: (error: Error | undefined, stopped: boolean) => void, size?: number,
+    buffer?: Uint8Array): boolean;
   stopReading(): void;
   cancel(cancelId: number): boolean;
   shutdown(how: number): void;

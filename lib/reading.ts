@@ -18,6 +18,11 @@ export class Reader {
   // The addon's read: none, running, or cancelled and not ended yet.
   #op: 'none' | 'active' | 'stopping' = 'none';
   #size = 0;
+  // startReading's { buffer }: chunks are views of it, valid during onData.
+  #buffer: Uint8Array | undefined;
+  // The addon's read in progress was armed with a buffer: a chunk kept for
+  // later must be copied out, the next read overwrites it.
+  #transient = false;
   // Bytes that arrived with nobody reading, and an end (EOF or an error)
   // seen then: both go to the next reader first.
   #kept: Buffer[] = [];
@@ -40,10 +45,11 @@ export class Reader {
     return this.#settling;
   }
 
-  start(onData: OnData, onEnd: OnEnd | undefined, size: number): void {
+  start(onData: OnData, onEnd: OnEnd | undefined, size: number, buffer?: Uint8Array): void {
     this.#onData = onData;
     this.#onEnd = onEnd;
     this.#size = size;
+    this.#buffer = buffer;
     // Kept bytes first, and never before start() returned.
     if (this.#kept.length > 0 || this.#ended !== null) this.#scheduleFlush();
     if (this.#op === 'none' && this.#ended === null) this.#arm();
@@ -87,17 +93,19 @@ export class Reader {
 
   #arm(): void {
     this.#op = 'active';
+    this.#transient = this.#buffer !== undefined;
     this.#native.startReading(
       (chunk: Buffer) => this.#chunk(chunk),
       (error: Error | undefined, stopped: boolean) => this.#end(error, stopped),
       this.#size,
+      this.#buffer,
     );
   }
 
   #chunk(chunk: Buffer): void {
     const onData = this.#onData;
     if (onData !== null && !this.#flushing && this.#kept.length === 0) onData(chunk);
-    else this.#kept.push(chunk);
+    else this.#kept.push(this.#transient ? Buffer.from(chunk) : chunk);
   }
 
   #end(error: Error | undefined, stopped: boolean): void {

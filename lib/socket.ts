@@ -448,17 +448,30 @@ export class Socket<F extends Family = Family> extends EventEmitter {
    * a failure; stopReading() and close() end it without a call. After
    * stopReading() returns, onData is never called again; bytes already
    * received are kept, in order, for the next recv() or startReading().
+   * With `options.buffer`, every read lands in that buffer and each chunk
+   * is a view of it, valid until onData returns (as net's onread: { buffer }):
+   * reads then leave nothing for the collector. A buffer detached or shrunk
+   * while reading ends it with ERR_SOCKET_READ_BUFFER, after the read that
+   * found it gone handed over its bytes as a chunk of their own.
    */
-  startReading(onData: (chunk: Buffer) => void, onEnd?: (error?: Error) => void, options?: { size?: number }): this {
+  startReading(onData: (chunk: Buffer) => void, onEnd?: (error?: Error) => void,
+    options?: { size?: number; buffer?: Uint8Array }): this {
     const native = this.#open('read');
     if (typeof onData !== 'function') throw invalidArgType('onData', 'a function', onData);
     if (onEnd !== undefined && typeof onEnd !== 'function') throw invalidArgType('onEnd', 'a function', onEnd);
-    const given = optionsObject('options', options).size;
-    const size = given === undefined ? DEFAULT_RECV_SIZE : checkSize(given);
+    const { size: given, buffer } = optionsObject('options', options);
+    if (buffer !== undefined && !(buffer instanceof Uint8Array)) {
+      throw invalidArgType('options.buffer', 'a Uint8Array or Buffer', buffer);
+    }
+    const limit = buffer === undefined ? DEFAULT_RECV_SIZE : buffer.byteLength;
+    const size = given === undefined ? limit : checkSize(given);
     if (size === 0) throw outOfRange('options.size', '>= 1', size);
+    if (buffer !== undefined && size > buffer.byteLength) {
+      throw outOfRange('options.size', `<= options.buffer.byteLength (${buffer.byteLength})`, size);
+    }
     this.#reader ??= new Reader(native);
     if (this.#reader.reading) throw readingError('startReading');
-    this.#reader.start(onData, onEnd, size);
+    this.#reader.start(onData, onEnd, size, buffer);
     return this;
   }
 

@@ -136,6 +136,13 @@ napi_status ChunkOf(napi_env env, const char* bytes, size_t length, napi_value* 
   return status;
 }
 
+napi_status ChunkView(napi_env env, napi_value memory, size_t offset, size_t length,
+                      napi_value* out) noexcept {
+  Environment* environment = EnvironmentOf(env);
+  if (environment == nullptr || environment->chunk_view.IsEmpty()) return napi_generic_failure;
+  return View(environment, env, memory, offset, length, out);
+}
+
 Napi::Value Chunk(Napi::Env env, const char* bytes, size_t length) {
   napi_value out = nullptr;
   if (ChunkOf(env, bytes, length, &out) != napi_ok) throw Napi::Error::New(env);

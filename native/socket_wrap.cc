@@ -206,6 +206,7 @@ void SocketWrap::ReleaseReadCallbacks() noexcept {
   if (on_data_ != nullptr) napi_delete_reference(Env(), on_data_);
   if (on_end_ != nullptr) napi_delete_reference(Env(), on_end_);
   on_data_ = on_end_ = nullptr;
+  read_into_.reset();
 }
 
 void SocketWrap::GiveSlot() noexcept {
@@ -585,8 +586,9 @@ void SocketWrap::OnUrgent(sys::Op* op) noexcept {
   CallBack(env, object, callback, 2, argv);
 }
 
-// startReading(onData, onEnd, size): a continuous recv / WSARecv. Each chunk
-// goes to onData(chunk) straight from the completion, with no Promise; the
+// startReading(onData, onEnd, size[, buffer]): a continuous recv / WSARecv.
+// Each chunk goes to onData(chunk) straight from the completion, with no
+// Promise (with `buffer`, a view of it: read_into.h); the
 // read ends with onEnd(undefined, false) at EOF, onEnd(error, false) on a
 // failure, and onEnd(undefined, true) once a stopReading or close took
 // effect (on Windows that is after the cancel completed, and chunks read
@@ -599,6 +601,17 @@ Napi::Value SocketWrap::StartReading(const Napi::CallbackInfo& info) {
   const uint32_t size = info[2].IsUndefined() ? 65536 : SizeArg(info, 2, "size");
   if (size == 0) throw RangeError(info.Env(), "ERR_OUT_OF_RANGE", "size must be at least 1");
   if (reading_ != nullptr) return Napi::Boolean::New(info.Env(), false);
+  std::unique_ptr<ReadInto> read_into;
+  if (!info[3].IsUndefined()) {
+    if (!info[3].IsTypedArray() || info[3].As<Napi::TypedArray>().TypedArrayType() != napi_uint8_array) {
+      throw TypeError(info.Env(), "ERR_INVALID_ARG_TYPE", "buffer must be a Uint8Array or Buffer");
+    }
+    Napi::Uint8Array buffer = info[3].As<Napi::Uint8Array>();
+    if (buffer.ByteLength() < size) {
+      throw RangeError(info.Env(), "ERR_OUT_OF_RANGE", "size must be at most the buffer's length");
+    }
+    read_into = std::make_unique<ReadInto>(info.Env(), buffer);
+  }
   if (napi_create_reference(info.Env(), info[0], 1, &on_data_) != napi_ok ||
       napi_create_reference(info.Env(), info[1], 1, &on_end_) != napi_ok) {
     ReleaseReadCallbacks();
@@ -614,10 +627,14 @@ Napi::Value SocketWrap::StartReading(const Napi::CallbackInfo& info) {
   op->repeat = true;
   op->done = &SocketWrap::OnRead;
   op->context = this;
-  if (size >= kDirectRead) {
+  if (read_into) {
+    op->destination = &ReadInto::Destination;
+    op->destination_context = read_into.get();
+  } else if (size >= kDirectRead) {
     op->destination = &ReadDestination;
     op->destination_context = info.Env();
   }
+  read_into_ = std::move(read_into);
   reading_ = op;
   sys::op_submit(socket, op);  // a repeat op never completes inline
   return Napi::Boolean::New(info.Env(), true);
@@ -625,6 +642,13 @@ Napi::Value SocketWrap::StartReading(const Napi::CallbackInfo& info) {
 
 // stopReading(): ends the continuous read; no more onData calls after it.
 Napi::Value SocketWrap::StopReading(const Napi::CallbackInfo& info) {
+  if (reading_ != nullptr && read_into_ != nullptr) {
+    // The caller may reuse its buffer as soon as this returns: what still
+    // arrives (Windows: reads completed before the cancel) gets its own.
+    reading_->destination = nullptr;
+    reading_->destination_context = nullptr;
+    read_into_.reset();
+  }
   if (reading_ != nullptr && socket_ != nullptr) sys::op_cancel(socket_, reading_);
   return info.Env().Undefined();
 }
@@ -651,12 +675,15 @@ bool SocketWrap::DeliverChunk(sys::Op* op) noexcept {
   napi_value chunk = nullptr;
   napi_value receiver = nullptr;
   napi_value callback = nullptr;
-  if (ChunkOf(env, op->received, op->transferred, &chunk) != napi_ok ||
+  // A read into the caller's buffer that finds it gone still hands its
+  // bytes over, as a chunk of their own; then the reading ends.
+  const bool viewed = read_into_ != nullptr && read_into_->Chunk(op->received, op->transferred, &chunk);
+  if ((!viewed && ChunkOf(env, op->received, op->transferred, &chunk) != napi_ok) ||
       napi_get_reference_value(env, *this, &receiver) != napi_ok ||
       napi_get_reference_value(env, on_data_, &callback) != napi_ok) {
     return false;
   }
-  return CallBack(env, receiver, callback, 1, &chunk);
+  return CallBack(env, receiver, callback, 1, &chunk) && (read_into_ == nullptr || !read_into_->lost);
 }
 
 // The last completion of a continuous read: EOF, an error, or stopped.
@@ -671,18 +698,24 @@ void SocketWrap::EndReading(sys::Op* op) noexcept {
     const bool report = scope.ok && on_end_ != nullptr &&
                         napi_get_reference_value(env, *this, &receiver) == napi_ok &&
                         napi_get_reference_value(env, on_end_, &callback) == napi_ok;
+    const bool lost_buffer = read_into_ != nullptr && read_into_->lost;
     // Released before onEnd runs, so that onEnd may start reading again.
     ReleaseReadCallbacks();
     if (report) {
       napi_value argv[2] = {nullptr, nullptr};
+      // Stopped by the loss of the buffer: an error, not a stop.
+      const bool stopped = op->aborted && !lost_buffer;
       bool made = napi_get_undefined(env, &argv[0]) == napi_ok &&
-                  napi_get_boolean(env, op->aborted, &argv[1]) == napi_ok;
-      if (made && op->error && !op->aborted) {
-        try {
+                  napi_get_boolean(env, stopped, &argv[1]) == napi_ok;
+      try {
+        if (made && lost_buffer) {
+          argv[0] = CodedError(Napi::Env(env), "ERR_SOCKET_READ_BUFFER",
+                               "the buffer given to startReading() was detached or shrunk").Value();
+        } else if (made && op->error && !op->aborted) {
           argv[0] = SocketError(Napi::Env(env), op->error).Value();
-        } catch (...) {
-          made = false;
         }
+      } catch (...) {
+        made = false;
       }
       if (made) CallBack(env, receiver, callback, 2, argv);
     }

@@ -16,6 +16,7 @@
 #include <unordered_map>
 
 #include "activity.h"
+#include "read_into.h"
 #include "sys.h"
 
 namespace winsock {
@@ -126,6 +127,7 @@ class SocketWrap : public Napi::ObjectWrap<SocketWrap> {
   sys::Op* reading_ = nullptr;
   napi_ref on_data_ = nullptr;
   napi_ref on_end_ = nullptr;
+  std::unique_ptr<ReadInto> read_into_;  // startReading with a buffer of the caller's
   void ReleaseReadCallbacks() noexcept;
   // The wait for urgent data (waitUrgent). It holds nothing: its callback
   // is this object's own `onurgent` property, so a socket nobody references

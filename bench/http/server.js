@@ -6,7 +6,8 @@
 // --control DIR (node.exe under Wine, which has no IPC channel with a Linux
 // parent) the same goes through files: DIR/port, DIR/rss once DIR/rss-request
 // appears, and it exits once DIR/stop appears.
-//   winsock: createServer, startReading() and write() per connection.
+//   winsock: createServer, startReading() into one shared buffer and write()
+//            per connection.
 //   node:    net.createServer, 'data' and write().
 const fs = require('node:fs');
 const net = require('node:net');
@@ -16,6 +17,11 @@ const { responder } = require('./responder');
 
 const servers = {
   async winsock() {
+    // Every connection reads into this one buffer (startReading's { buffer }):
+    // each read lands there just before its onData call, which consumes it,
+    // so no read leaves memory for the collector. net's accepted sockets
+    // have no such option (its onread is for sockets it connects).
+    const buffer = Buffer.alloc(64 * 1024);
     const server = winsock.createServer({ address: '127.0.0.1', port: 0, backlog: 1024 }, (socket) => {
       socket.setOption('TCP_NODELAY', true);
       const respond = responder();
@@ -29,7 +35,7 @@ const servers = {
           return;
         }
         if (response !== null) socket.write(response);
-      }, () => socket.close());
+      }, () => socket.close(), { buffer });
     });
     server.on('acceptError', () => {});
     const { port } = await server.listen();

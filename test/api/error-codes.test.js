@@ -75,6 +75,14 @@ describe('every error code the README lists', () => {
       Socket.adopt(handle).close();
       return Socket.adopt(handle);
     },
+    ERR_SOCKET_READ_BUFFER: async () => {
+      const [client, server] = await pair();
+      const buffer = new Uint8Array(16);
+      const ended = new Promise((resolve) => server.startReading(() => {}, resolve, { buffer }));
+      structuredClone(buffer.buffer, { transfer: [buffer.buffer] });
+      await client.send(Buffer.from('x'));
+      throw await ended;
+    },
     ERR_FEATURE_UNAVAILABLE_ON_PLATFORM: () => optionsWithout('IPPROTO_TCP').setOption({ setsockopt() {} }, 'TCP_NODELAY', true),
     ERR_SERVER_ALREADY_LISTEN: async () => {
       const server = createServer({ address: '127.0.0.1', port: 0 }, () => {});
