@@ -202,6 +202,11 @@ SocketWrap::~SocketWrap() {
   ReleaseReadCallbacks();
 }
 
+const std::string& SocketWrap::CloseCode() const {
+  static const std::string closed = "ERR_SOCKET_CLOSED";
+  return close_code_ ? *close_code_ : closed;
+}
+
 void SocketWrap::ReleaseReadCallbacks() noexcept {
   if (on_data_ != nullptr) napi_delete_reference(Env(), on_data_);
   if (on_end_ != nullptr) napi_delete_reference(Env(), on_end_);
@@ -321,7 +326,7 @@ Napi::Value SocketWrap::Start(const Napi::CallbackInfo& info, const Request& req
   }
   const bool has_peer = request.kind == sys::OpKind::SendTo;
   Napi::Error error = done->inline_aborted
-                          ? ClosedError(info.Env(), syscall, close_code_)
+                          ? ClosedError(info.Env(), syscall, CloseCode())
                           : SocketError(info.Env(), done->inline_error, has_peer ? &request.address : nullptr);
   napi_deferred deferred;
   if (napi_create_promise(env, &deferred, &promise) != napi_ok ||
@@ -399,7 +404,7 @@ bool SocketWrap::Deliver(Pending* pending, sys::Op* op) noexcept {
 napi_value SocketWrap::Settle(Napi::Env env, Pending* pending, sys::Op* op) {
   if (op->aborted) {
     if (pending->cancelled) throw AbortError(env, pending->syscall);
-    throw ClosedError(env, pending->syscall, close_code_);
+    throw ClosedError(env, pending->syscall, CloseCode());
   }
   if (op->error) {
     const bool has_peer = op->kind == sys::OpKind::Connect || op->kind == sys::OpKind::SendTo ||
@@ -749,7 +754,10 @@ Napi::Value SocketWrap::Shutdown(const Napi::CallbackInfo& info) {
 // pending sends the stack had not taken, which the close drops.
 Napi::Value SocketWrap::Close(const Napi::CallbackInfo& info) {
   if (socket_ == nullptr) return Napi::Number::New(info.Env(), 0);
-  if (info[0].IsString()) close_code_ = info[0].As<Napi::String>().Utf8Value();
+  if (info[0].IsString()) {
+    std::string code = info[0].As<Napi::String>().Utf8Value();
+    if (code != CloseCode()) close_code_ = std::make_unique<std::string>(std::move(code));
+  }
   sys::Socket* socket = socket_;
   socket_ = nullptr;
   const uint64_t unsent = sys::socket_unsent_bytes(socket);

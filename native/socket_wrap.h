@@ -110,7 +110,9 @@ class SocketWrap : public Napi::ObjectWrap<SocketWrap> {
   sys::Socket* socket_ = nullptr;
   std::shared_ptr<Liveness> liveness_;
   // Why the socket was closed: the code pending operations reject with.
-  std::string close_code_ = "ERR_SOCKET_CLOSED";
+  // Null for the usual ERR_SOCKET_CLOSED (a string in place weighs 32 bytes).
+  std::unique_ptr<std::string> close_code_;
+  const std::string& CloseCode() const;
   // Operations JS may cancel (an AbortSignal), by the id JS gave them;
   // made by the first one (an empty map weighs 56 bytes, most sockets
   // never take a signal).
