@@ -253,7 +253,7 @@ Napi::Object SocketWrap::Wrap(Napi::Env env, sys::Socket** cell) {
     environment->wrapping = nullptr;
     return wrapped;
   } catch (...) {
-    environment->wrapping = nullptr;  // the constructor never ran: *cell is still the caller's
+    environment->wrapping = nullptr;  // *cell is still the caller's unless the constructor took it
     throw;
   }
 }

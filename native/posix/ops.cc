@@ -82,21 +82,24 @@ char* scratch(Loop* loop) {
 }
 
 // Where a read of up to op->length bytes lands, and how much it may take.
-// The caller's destination when it gives one; else, up to kScratchSize,
-// the loop's scratch buffer. Larger: FIONREAD says what
-// has arrived (a stream's queued bytes; on Linux the next datagram's size,
-// elsewhere an upper bound of it), and a buffer of that size is made, so
-// recv(2**31 - 1) of five bytes costs five bytes, not two gigabytes.
+// The caller's destination when it gives room for the whole length (the
+// caller's own buffer: nothing to size); else, up to kScratchSize, the
+// loop's scratch buffer. Larger: FIONREAD says what has arrived (a
+// stream's queued bytes; on Linux the next datagram's size, elsewhere an
+// upper bound of it), and the destination or a buffer of that size takes
+// it, so recv(2**31 - 1) of five bytes costs five bytes, not two gigabytes.
 char* read_buffer(Socket* socket, PosixOp* op, size_t* capacity) {
-  size_t want = op->length;
-  if (want > kScratchSize) {
-    int available = 0;
-    if (ioctl(socket->fd, FIONREAD, &available) != 0 || available < 0) available = 0;
-    const size_t least = socket->type == SOCK_STREAM ? kScratchSize : 1;
-    want = std::min(op->length, std::max(static_cast<size_t>(available), least));
-  }
-  *capacity = want;
+  *capacity = op->length;
   if (op->destination != nullptr) {
+    if (char* given = op->destination(op->destination_context, op->length)) return given;
+  }
+  if (op->length <= kScratchSize) return scratch(socket->loop);
+  int available = 0;
+  if (ioctl(socket->fd, FIONREAD, &available) != 0 || available < 0) available = 0;
+  const size_t least = socket->type == SOCK_STREAM ? kScratchSize : 1;
+  const size_t want = std::min(op->length, std::max(static_cast<size_t>(available), least));
+  *capacity = want;
+  if (op->destination != nullptr && want < op->length) {
     if (char* given = op->destination(op->destination_context, want)) return given;
   }
   if (want <= kScratchSize) return scratch(socket->loop);

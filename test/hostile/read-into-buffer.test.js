@@ -127,21 +127,19 @@ describe('continuous reads into a buffer of the caller', () => {
     assert.equal(server.reading, false);
   });
 
-  it('keeps chunks that arrive with nobody reading as copies, not views the next read overwrites', async () => {
-    const [client, server] = await pair();
-    const buffer = Buffer.alloc(64);
-    const first = Buffer.alloc(20, 0x61);
-    const got = new Promise((resolve) => server.startReading((chunk) => {
-      resolve(Buffer.from(chunk));
-      server.stopReading();
-    }, undefined, { buffer }));
-    await client.send(first);
-    assert.ok((await got).equals(first));
-    // Read on with a buffer again, then without one: recv() sees each byte once.
-    const second = Buffer.alloc(20, 0x62);
-    await client.send(second);
-    while (server.bytesAvailable() < second.length) await new Promise((resolve) => setImmediate(resolve));
-    assert.ok((await server.recv(64)).equals(second));
-    assert.ok(buffer.subarray(0, 20).equals(first), 'recv() read into the buffer of an ended read');
+  it('keeps a chunk that arrives after stopReading() as a copy, which the next read cannot change', () => {
+    // The addon is played by a stand-in here: on Windows, reads that
+    // completed before the cancel reach the reader after stopReading(), an
+    // order loopback cannot be made to produce on demand.
+    const { Reader } = require('../../dist/reading');
+    let deliver = null;
+    const reader = new Reader({ startReading(onData) { deliver = onData; return true; }, stopReading() {} });
+    const buffer = Buffer.alloc(8);
+    reader.start(() => assert.fail('onData ran after stopReading()'), undefined, buffer.length, buffer);
+    reader.stop();
+    buffer.write('first');
+    deliver(buffer.subarray(0, 5));
+    buffer.write('later');
+    assert.equal(reader.take(8, false)?.toString(), 'first');
   });
 });
