@@ -92,7 +92,11 @@ napi_value resume(napi_env env, napi_callback_info info) {
   std::vector<OVERLAPPED_ENTRY> held;
   held.swap(loop->held);
   if (loop->hooks.enter != nullptr) loop->hooks.enter(loop->hooks.context);
-  for (const OVERLAPPED_ENTRY& entry : held) dispatch(env, loop, entry);
+  for (size_t i = 0; i < held.size(); i++) {
+    loop->dispatch_left = held.size() - i - 1;
+    dispatch(env, loop, held[i]);
+  }
+  loop->dispatch_left = 0;
   if (loop->hooks.leave != nullptr) loop->hooks.leave(loop->hooks.context);
   return nullptr;
 }
@@ -119,7 +123,13 @@ void deliver(napi_env env, napi_value, void*, void* data) {
     for (ULONG i = 0; i < batch->count; i++) op_packet_discard(op_of(batch->entries[i]));
   } else {
     if (loop->hooks.enter != nullptr) loop->hooks.enter(loop->hooks.context);
-    for (ULONG i = 0; i < batch->count; i++) dispatch(env, loop, batch->entries[i]);
+    loop->delivering = true;
+    for (ULONG i = 0; i < batch->count; i++) {
+      loop->dispatch_left = batch->count - i - 1;
+      dispatch(env, loop, batch->entries[i]);
+    }
+    loop->dispatch_left = 0;
+    loop->delivering = false;
     if (loop->hooks.leave != nullptr) loop->hooks.leave(loop->hooks.context);
   }
   delete batch;
@@ -269,6 +279,24 @@ bool loop_over_budget(Socket* socket) {
 void loop_spend(Socket* socket) {
   loop_over_budget(socket);  // starts a new turn's count when one began
   socket->turn_used++;
+}
+
+bool loop_others_waiting(const Loop* loop) {
+  return loop->dispatch_left > 0 || !loop->held.empty() ||
+         loop->queued_batches.load() > (loop->delivering ? 1 : 0);
+}
+
+bool loop_hold(Loop* loop, OVERLAPPED* overlapped) {
+  OVERLAPPED_ENTRY entry{};
+  entry.lpCompletionKey = kSocketKey;
+  entry.lpOverlapped = overlapped;
+  try {
+    loop->held.push_back(entry);
+  } catch (const std::bad_alloc&) {
+    return false;
+  }
+  schedule_turn(loop->env, loop);
+  return true;
 }
 
 ULONG_PTR loop_socket_key() { return kSocketKey; }

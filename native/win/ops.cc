@@ -226,13 +226,23 @@ bool owed_packet(WinOp* op, int* code, DWORD* bytes) {
 }
 
 void defer(WinOp* op, int code, DWORD bytes);
+void wait_turn(WinOp* op, int code, DWORD bytes);
 
-// Completes inline unless a packet is now owed; past the socket's budget
-// of this turn, through the port instead (its packet waits for the next).
+// Whether a result that came at once waits for a later turn: past its
+// socket's budget; or, for a read, while other results wait already. A peer
+// that answers at once (wrk on loopback) would otherwise have its socket
+// served a whole budget of round trips in a row while the others wait.
+bool waits_turn(WinOp* op) {
+  if (loop_over_budget(op->socket)) return true;
+  const bool read = op->kind == OpKind::Recv || op->kind == OpKind::RecvFrom || op->kind == OpKind::RecvMsg;
+  return read && loop_others_waiting(op->socket->loop);
+}
+
+// Completes inline unless a packet is now owed, or the result waits its turn.
 void after_call(WinOp* op, int code) {
   DWORD bytes = 0;
   if (owed_packet(op, &code, &bytes)) return;
-  if (loop_over_budget(op->socket)) return defer(op, code, bytes);
+  if (waits_turn(op)) return wait_turn(op, code, bytes);
   loop_spend(op->socket);
   finish(op, code, bytes);
 }
@@ -253,6 +263,17 @@ void defer(WinOp* op, int code, DWORD bytes) {
     op->error = Error{static_cast<int>(GetLastError()), "PostQueuedCompletionStatus"};
     complete(op);
   }
+}
+
+// A result that waits its turn: at the end of the loop's held packets, to
+// be dispatched as the packet it would have had (through the port when
+// there is no memory to hold it).
+void wait_turn(WinOp* op, int code, DWORD bytes) {
+  op->deferred = true;
+  op->deferred_code = code;
+  op->deferred_bytes = bytes;
+  op->state.store(0);
+  if (!loop_hold(op->socket->loop, &op->io.overlapped)) defer(op, code, bytes);
 }
 
 // --- extension functions -----------------------------------------------------
@@ -794,7 +815,7 @@ void repeat_result(WinOp* op, int code, DWORD bytes) {
   for (;;) {
     if (op->probing && !read_after_repeat_probe(op, &code, &bytes)) {
       if (!issue_repeat(op, &code, &bytes)) return;  // pending: the port tells
-      if (loop_over_budget(op->socket)) return defer(op, code, bytes);
+      if (waits_turn(op)) return wait_turn(op, code, bytes);
       continue;
     }
     // An error, or a stream's EOF; an empty datagram is a datagram.
@@ -827,7 +848,7 @@ void repeat_result(WinOp* op, int code, DWORD bytes) {
       return complete(op);
     }
     if (!issue_repeat(op, &code, &bytes)) return;  // pending: the port tells
-    if (loop_over_budget(socket)) return defer(op, code, bytes);
+    if (waits_turn(op)) return wait_turn(op, code, bytes);
   }
 }
 
@@ -1063,7 +1084,7 @@ void op_cancel(Socket* socket, Op* base) {
     op->aborted = true;
     return complete(op);
   }
-  if (op->deferred) return;  // no I/O to cancel: its posted result is on the way
+  if (op->deferred) return;  // no I/O to cancel: its result is on the way (posted or held)
   if (op->state.load() & WinOp::kArrived) {
     // No I/O under way (a read waiting its turn): abort it now.
     op->aborted = true;

@@ -56,10 +56,16 @@ struct Loop {
   // its loop, so a busy socket could hold the loop for good: each socket
   // gets kPerTurn completions between two turns, and packets past that wait
   // in `held` for an immediate (setImmediate runs after the poll phase, so
-  // timers and other I/O have had their turn).
+  // timers and other I/O have had their turn). A read that completes at
+  // once waits there too while other results are queued (loop_others_waiting).
   std::vector<OVERLAPPED_ENTRY> held;
   uint64_t turn = 1;
   bool turn_scheduled = false;
+  // Packets after the one being dispatched, in the batch or held list now
+  // being delivered; and whether a batch is being delivered (it counts
+  // itself in queued_batches).
+  size_t dispatch_left = 0;
+  bool delivering = false;
   napi_ref resume = nullptr;  // the native function the immediate calls
   // Every open socket (JS thread), so loop_close can close them.
   Socket* sockets = nullptr;
@@ -158,7 +164,8 @@ struct WinOp : Op {
   uint8_t probe_misses = 0;
   // Continuous reads (Op::repeat): done() of a chunk is running; and a
   // result that came at once but must reach done() from the loop (a repeat
-  // op never completes inside op_submit), posted to the port by us.
+  // op never completes inside op_submit, one waits its turn): posted to the
+  // port by us, or held for the next turn (loop_hold).
   bool in_done = false;
   bool deferred = false;
   int deferred_code = 0;
@@ -195,10 +202,16 @@ uint64_t monotonic_ns();
 void loop_track_op(Loop* loop, int delta);  // JS thread: ref/unref while ops wait
 void loop_expect_packet(Loop* loop);
 // Fairness: whether `socket` has used its completions of this turn, and
-// one more used. Past the budget an operation's result goes through the
-// port instead of completing inline, and its packet waits for the next turn.
+// one more used. Past the budget an operation's result is held for the next
+// turn instead of completing inline.
 bool loop_over_budget(Socket* socket);
 void loop_spend(Socket* socket);
+// Whether results of other operations wait on the JS thread already: the
+// rest of the batch being delivered, batches queued behind it, held packets.
+bool loop_others_waiting(const Loop* loop);
+// Puts the packet of `overlapped` (a result the op keeps in `deferred_*`)
+// at the end of the held list, for the next turn; false when memory ran out.
+bool loop_hold(Loop* loop, OVERLAPPED* overlapped);
 ULONG_PTR loop_socket_key();
 void wsa_cleanup_once();
 
