@@ -247,13 +247,17 @@ void after_call(WinOp* op, int code) {
   finish(op, code, bytes);
 }
 
-// A result that is known now but must reach done() from the loop: posted to
-// our own port as the packet the operation would have had.
-void defer(WinOp* op, int code, DWORD bytes) {
+// A result known now that reaches done() later, from the loop, as the
+// packet the operation would have had (op_packet reads it back).
+void keep_result(WinOp* op, int code, DWORD bytes) {
   op->deferred = true;
   op->deferred_code = code;
   op->deferred_bytes = bytes;
   op->state.store(0);
+}
+
+// The kept result, posted to our own port.
+void post_result(WinOp* op) {
   loop_expect_packet(op->socket->loop);
   if (!PostQueuedCompletionStatus(op->socket->loop->port, 0, loop_socket_key(),
                                   &op->io.overlapped)) {
@@ -265,15 +269,17 @@ void defer(WinOp* op, int code, DWORD bytes) {
   }
 }
 
-// A result that waits its turn: at the end of the loop's held packets, to
-// be dispatched as the packet it would have had (through the port when
-// there is no memory to hold it).
+// A result that must reach done() from the loop: through the port.
+void defer(WinOp* op, int code, DWORD bytes) {
+  keep_result(op, code, bytes);
+  post_result(op);
+}
+
+// A result that waits its turn: at the end of the loop's held packets
+// (through the port when there is no memory to hold it).
 void wait_turn(WinOp* op, int code, DWORD bytes) {
-  op->deferred = true;
-  op->deferred_code = code;
-  op->deferred_bytes = bytes;
-  op->state.store(0);
-  if (!loop_hold(op->socket->loop, &op->io.overlapped)) defer(op, code, bytes);
+  keep_result(op, code, bytes);
+  if (!loop_hold(op->socket->loop, &op->io.overlapped)) post_result(op);
 }
 
 // --- extension functions -----------------------------------------------------
