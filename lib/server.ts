@@ -36,6 +36,12 @@ export interface ServerOptions {
   /** With `workers`: the module whose export is the handler, `async (socket) => {...}`. */
   workerScript?: string;
   /**
+   * With `workers`: a worker that dies sooner than this many ms after its
+   * start is not restarted (default 1000; PM2's `min_uptime`), so a handler
+   * that fails at once does not restart forever.
+   */
+  minUptime?: number;
+  /**
    * Runs the handler in this many child processes (child_process.fork):
    * the parent only listens and hands each connection over.
    */
@@ -77,6 +83,8 @@ const BACK_OFF_MS = 50;
 // What a handler's pending operation rejects with when the server, the
 // reaper or the peer's own close() ended its connection.
 const ENDED_BY_CLOSE = new Set(['ERR_SOCKET_CLOSED', 'ERR_SOCKET_IDLE_TIMEOUT']);
+// A worker younger than this at its death is not restarted (options.minUptime).
+const DEFAULT_MIN_UPTIME_MS = 1000;
 const WILDCARD = { inet: '0.0.0.0', inet6: '::' } as const;
 
 
@@ -116,6 +124,10 @@ function checkOptions(options: ServerOptions): void {
     }
   } else if (options.workerScript !== undefined) {
     throw invalidArgValue('options.workerScript', options.workerScript, 'needs options.workers');
+  }
+  if (options.minUptime !== undefined) {
+    checkInteger('options.minUptime', options.minUptime, 0, 0x7fffffff);
+    if (options.workers === undefined) throw invalidArgValue('options.minUptime', options.minUptime, 'needs options.workers');
   }
   if (options.processes !== undefined) {
     checkInteger('options.processes', options.processes, 1, 1024);
@@ -188,6 +200,7 @@ export class Server extends EventEmitter {
         script: path.resolve(options.workerScript as string),
         count: options.workers,
         idleTimeout: options.idleTimeout,
+        minUptime: options.minUptime ?? DEFAULT_MIN_UPTIME_MS,
       });
     const server = this;
     this.#onConnectionState = function onConnectionState(this: Socket, next: SocketState) {

@@ -18,6 +18,9 @@ interface PoolOptions {
   script: string;
   count: number;
   idleTimeout: number | undefined;
+  // A worker that dies sooner than this after its start is not restarted
+  // (a handler module that throws on load would otherwise restart forever).
+  minUptime: number;
 }
 
 interface InFlight {
@@ -43,9 +46,6 @@ type WorkerMessage =
   | { type: 'failed'; id: number; closedBefore: boolean;
       error: ErrorDescription };
 
-// A worker that dies sooner than this after its start is not restarted
-// (a handler module that throws on load would otherwise restart forever).
-const MIN_UPTIME_MS = 1000;
 const WORKER_ENTRY = path.join(__dirname, 'server-worker.js');
 
 export class WorkerPool {
@@ -193,7 +193,7 @@ export class WorkerPool {
     this.#server.connectionEnded();
     // Stopping, or still starting (then listen() rejects instead): no restart, no event.
     if (this.#stopping || !this.#started) return;
-    const restarted = Date.now() - slot.startedAt >= MIN_UPTIME_MS;
+    const restarted = Date.now() - slot.startedAt >= this.#options.minUptime;
     if (restarted) this.#spawn(index).catch(() => {});
     this.#server.emit('workerExit', { threadId: slot.threadId, exitCode, error, restarted } satisfies WorkerExit);
   }

@@ -232,6 +232,9 @@ describe('createServer', () => {
     assert.throws(() => createServer({ port: 0, workers: 0, workerScript: 'x.js' }), { code: 'ERR_OUT_OF_RANGE' });
     assert.throws(() => createServer({ port: 0, workers: 2 }), { code: 'ERR_INVALID_ARG_TYPE' });
     assert.throws(() => createServer({ port: 0, workerScript: 'x.js' }, handler), { code: 'ERR_INVALID_ARG_VALUE' });
+    assert.throws(() => createServer({ port: 0, workers: 1, workerScript: 'x.js', minUptime: -1 }), { code: 'ERR_OUT_OF_RANGE' });
+    assert.throws(() => createServer({ port: 0, workers: 1, workerScript: 'x.js', minUptime: '1000' }), { code: 'ERR_INVALID_ARG_TYPE' });
+    assert.throws(() => createServer({ port: 0, minUptime: 1000 }, handler), { code: 'ERR_INVALID_ARG_VALUE' });
   });
 
   itOnPosix('it needs a descriptor limit (ulimit -n)', 'keeps accepting after EMFILE, emitting it as acceptError, never error', async function () {

@@ -28,6 +28,13 @@ win32_start() {
   trap win32_stop EXIT
   trap 'exit 130' INT
   trap 'exit 143' TERM
+  # Wine's own system processes (services.exe, winedevice.exe, ...) start
+  # with the first program of a wineserver and keep its standard error:
+  # started here, their crashes go to a log of their own, not to node.exe's,
+  # where win32_node would count them as node.exe's (seen: a page fault in
+  # ntoskrnl.exe, which only winedevice.exe loads, failed a test whose
+  # node.exe had done its work).
+  wine cmd /c exit </dev/null >"$WIN32_CACHE/system-processes.log" 2>&1 || true
 }
 
 win32_stop() {
