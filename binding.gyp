@@ -50,7 +50,8 @@
             "native/posix/loop.cc",
             "native/posix/message.cc",
             "native/posix/ops.cc",
-            "native/posix/socket.cc"
+            "native/posix/socket.cc",
+            "native/posix/uring.cc"
           ]
         }]
       ]

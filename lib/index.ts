@@ -11,7 +11,7 @@ export type { SocketState } from './state';
 export type { OptionName, OptionValues, WritableOptionName, Linger } from './options';
 export { SocketError, SocketStateError, AbortError, UsageError } from './errors';
 export type { UsageErrorCode } from './errors';
-export { constants, backend, description, underWine } from './constants';
+export { constants, backend, description, engine, engineFallback, underWine } from './constants';
 export * as codec from './codec';
 export { IdleReaper } from './reaper';
 export type { IdleReaperOptions, IdleKind } from './reaper';

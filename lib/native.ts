@@ -77,6 +77,8 @@ interface Binding {
   backend: 'winsock' | 'posix';
   description: string;
   wine: boolean;
+  engine: 'io_uring' | 'epoll' | 'kqueue' | 'iocp';
+  engineFallback: string;
   ETIMEDOUT: number;
 }
 

@@ -159,6 +159,8 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("backend", sys::backend_name());
   exports.Set("description", sys::backend_description(environment.loop));
   exports.Set("wine", Napi::Boolean::New(env, sys::runs_under_wine()));
+  exports.Set("engine", sys::engine_name(environment.loop));
+  exports.Set("engineFallback", sys::engine_fallback(environment.loop));
   return exports;
 }
 

@@ -4,7 +4,7 @@
 import os from 'node:os';
 import { parseArgs } from 'node:util';
 
-import { Socket, backend, constants, description, underWine, type OptionName, type SocketType } from '../index';
+import { Socket, backend, constants, description, engine, engineFallback, underWine, type OptionName, type SocketType } from '../index';
 import { OPTIONS } from '../options';
 import { CommandLineError } from './errors';
 import { INFO } from './usage';
@@ -67,6 +67,8 @@ export async function info(args: string[]): Promise<number> {
   const facts = {
     backend,
     description,
+    engine,
+    engineFallback,
     underWine,
     platform: `${process.platform} ${os.release()} ${process.arch}`,
     node: process.version,
@@ -79,6 +81,7 @@ export async function info(args: string[]): Promise<number> {
   }
   const lines = [
     `backend:     ${backend} (${description})${underWine ? ', under Wine' : ''}`,
+    `engine:      ${engine}${engineFallback ? ` (${engineFallback})` : ''}`,
     `under Wine:  ${underWine ? 'yes' : 'no'}`,
     `platform:    ${facts.platform}, node ${facts.node}`,
     '',

@@ -1,7 +1,11 @@
 // Per-environment state of the POSIX backend: Node's own uv loop.
 #include <sys/utsname.h>
 
+#include <stdlib.h>
+#include <string.h>
+
 #include "posix.h"
+#include "uring.h"
 
 namespace sys {
 
@@ -18,6 +22,14 @@ Loop* loop_open(napi_env env, const LoopHooks& hooks, Error* error) {
   uv_prepare_init(uv, &loop->trim);
   loop->trim.data = loop;
   uv_unref(reinterpret_cast<uv_handle_t*>(&loop->trim));
+  // The engine: io_uring unless WINSOCK_BACKEND says epoll (or the kernel
+  // says no, which engine_fallback then tells).
+  const char* asked = getenv("WINSOCK_BACKEND");
+  if (asked != nullptr && strcmp(asked, "epoll") == 0) {
+    loop->engine_fallback = "WINSOCK_BACKEND=epoll";
+  } else {
+    loop->uring = uring_open(loop, &loop->engine_fallback);
+  }
   return loop;
 }
 
@@ -52,6 +64,7 @@ void loop_close(Loop* loop, void (*finished)(void* context), void* context) {
   loop->finished_context = context;
   // Each close takes the socket out of the list.
   while (loop->open != nullptr) socket_close(loop->open);
+  if (loop->uring != nullptr) uring_close(loop->uring);
   for (Socket* socket : loop->to_trim) {
     socket->trim_pending = false;
     socket_release(socket);
@@ -72,5 +85,16 @@ std::string backend_description(Loop*) {
 }
 
 bool runs_under_wine() { return false; }
+
+const char* engine_name(Loop* loop) {
+  if (loop->uring != nullptr) return "io_uring";
+#if defined(__linux__)
+  return "epoll";
+#else
+  return "kqueue";  // libuv's engine on macOS and the BSDs
+#endif
+}
+
+std::string engine_fallback(Loop* loop) { return loop->engine_fallback; }
 
 }  // namespace sys

@@ -14,6 +14,7 @@
 
 #include "../op_memory.h"
 #include "posix.h"
+#include "uring.h"
 
 #ifndef MSG_NOSIGNAL
 #define MSG_NOSIGNAL 0  // macOS: SO_NOSIGPIPE is set on every socket instead
@@ -291,12 +292,15 @@ constexpr size_t kBacklogHint = 4096;
 // The system call tried first, before any poll. For reads this is adaptive:
 // after a try found nothing (request/response traffic), reads wait for
 // readiness and skip the EAGAIN syscall, until a read fills a large buffer.
+// With io_uring, readiness is known instead (Socket::ready): a read is
+// tried when the last event or system call left the socket readable.
 bool try_now(Socket* socket, PosixOp* op) {
   const bool read = is_read(op);
-  if (read && socket->reads_wait) return false;
+  if (read && (socket->loop->uring ? !(socket->ready & UV_READABLE) : socket->reads_wait)) return false;
   if (socket->inline_streak >= kInlineStreak) return false;
   const Step step = perform(socket, op);
   if (read) socket->reads_wait = step == Step::Again;
+  if (step == Step::Again) socket->ready &= ~(read ? UV_READABLE : UV_WRITABLE);
   if (step == Step::Done) socket->inline_streak++;
   return step == Step::Done;
 }
@@ -349,7 +353,10 @@ void watch_urgent(Socket* socket, PosixOp* op) {
       ends = true;  // the stream ended: no urgent data can come any more
       break;
     }
-    if (would_block(errno)) return;
+    if (would_block(errno)) {
+      socket->ready &= ~UV_PRIORITIZED;  // its byte is on the way: its arrival is an event
+      return;
+    }
     if (errno == EINVAL) {
       int inline_oob = 0;
       socklen_t length = sizeof(inline_oob);
@@ -358,13 +365,21 @@ void watch_urgent(Socket* socket, PosixOp* op) {
         socket->urgent_inline = true;
         ends = !deliver_urgent(socket, op, nullptr, 0);
       }
-      if (!ends) return;  // without SO_OOBINLINE: its byte was read already
+      if (!ends) {
+        socket->ready &= ~UV_PRIORITIZED;  // without SO_OOBINLINE: its byte was read already
+        return;
+      }
       break;
     }
     op->error = Error{errno, "recv"};
     ends = true;
   }
-  if (!ends) return;  // the budget: the level-triggered poll calls again
+  if (!ends) {
+    // The budget: epoll's level-triggered poll calls again; io_uring's
+    // edge is kept, for the next turn.
+    socket->ready |= UV_PRIORITIZED;
+    return;
+  }
   if (!socket->urgent.empty() && socket->urgent.front() == op) socket->urgent.pop_front();
   finish(socket, op);
 }
@@ -401,21 +416,31 @@ bool deliver_chunk(Socket* socket, PosixOp* op) {
 }
 
 // Completes queued operations from the front while they can finish now, at
-// most kPerEvent of them (a level-triggered poll calls again for the rest).
+// most kPerEvent of them per event (epoll: its level-triggered poll calls
+// again for the rest) or per turn of the loop (io_uring).
 void drain(Socket* socket, OpQueue& queue) {
-  for (int round = 0; round < kPerEvent && !socket->closed && !queue.empty(); round++) {
+  int16_t& left = &queue == &socket->reads ? socket->reads_left : socket->writes_left;
+  while (left > 0 && !socket->closed && !queue.empty()) {
     if (&queue == &socket->reads) {
       urgent_first(socket);  // may run JS, which may close the socket
       if (socket->closed || queue.empty()) return;
     }
     PosixOp* op = queue.front();
-    if (perform(socket, op) == Step::Again) return;
+    const bool read = is_read(op);
+    if (perform(socket, op) == Step::Again) {
+      socket->ready &= ~(&queue == &socket->reads ? UV_READABLE : UV_WRITABLE);
+      return;
+    }
     // A read has moved the stream on: urgent data that waited inline may
     // have been read, so the watch polls for the next again.
-    if (is_read(op)) socket->urgent_inline = false;
-    if (is_read(op) && op->transferred == op->length && op->length >= kBacklogHint) {
+    if (read && socket->urgent_inline) {
+      socket->urgent_inline = false;
+      socket->ready |= UV_PRIORITIZED;
+    }
+    if (read && op->transferred == op->length && op->length >= kBacklogHint) {
       socket->reads_wait = false;
     }
+    left--;
     if (op->repeat && deliver_chunk(socket, op)) continue;
     // A close() from inside done() has already taken it off the queue.
     if (!queue.empty() && queue.front() == op) queue.pop_front();
@@ -454,6 +479,10 @@ void on_poll(uv_poll_t* handle, int status, int events);
 // (two epoll_ctl calls) for every message.
 void update_poll(Socket* socket, bool shrink) {
   if (socket->closed) return;
+  if (socket->loop->uring != nullptr) {
+    uring_watch(socket);
+    return;
+  }
   int wanted = 0;
   if (!socket->reads.empty()) wanted |= UV_READABLE;
   if (!socket->writes.empty()) wanted |= UV_WRITABLE;
@@ -516,14 +545,25 @@ void fail_on_socket_error(Socket* socket) {
 void on_poll(uv_poll_t* handle, int status, int events) {
   Socket* socket = static_cast<Socket*>(handle->data);
   if (socket->closed) return;
-  Loop* loop = socket->loop;
-  socket->inline_streak = 0;
   const bool error_event = status < 0;
   if (error_event) {
     // libuv has stopped the handle (UV_EBADF for POLLERR): nothing is
     // polled until it is started again. Let each system call report its own.
     socket->polled_events = 0;
     events = UV_READABLE | UV_WRITABLE;
+  }
+  socket_dispatch(socket, events, error_event);
+}
+
+}  // namespace
+
+void socket_dispatch(Socket* socket, int events, bool error_event) {
+  Loop* loop = socket->loop;
+  socket->inline_streak = 0;
+  if (loop->uring == nullptr || socket->turn_of != loop->turn) {
+    socket->turn_of = loop->turn;
+    socket->reads_left = kPerEvent;
+    socket->writes_left = kPerEvent;
   }
   loop->hooks.enter(loop->hooks.context);
   socket->dispatching++;
@@ -539,12 +579,12 @@ void on_poll(uv_poll_t* handle, int status, int events) {
   // Interest nobody has any more is dropped just before the loop blocks,
   // after this batch's promise reactions had their chance to queue the
   // next operation (level-triggered polling would otherwise spin).
-  if (!socket->closed) loop_trim_later(socket);
+  // io_uring's edges do not spin: its read poll stays armed.
+  if (!socket->closed && loop->uring == nullptr) loop_trim_later(socket);
   loop->hooks.leave(loop->hooks.context);
-  // The socket is released in its poll's close callback, never here.
+  // The socket is released in its poll's close callback (epoll) or at its
+  // polls' last completions (io_uring), never here.
 }
-
-}  // namespace
 
 Op* op_new(OpKind kind) {
   std::vector<PosixOp*>& list = op_pool.free[op_has_address(kind)];

@@ -7,6 +7,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <string>
 #include <vector>
 
 #include "../sys.h"
@@ -14,6 +15,7 @@
 namespace sys {
 
 struct PosixOp;
+struct Uring;
 
 // A FIFO of operations linked through the ops themselves: an idle socket
 // pays two pointers per queue, not a std::deque's preallocated block.
@@ -54,6 +56,13 @@ struct Loop {
   // Handles handed to uv_close whose callbacks have not run yet.
   int closing_polls = 0;
   bool closing = false;
+  // The io_uring engine (uring.h), or nullptr for epoll through libuv; and
+  // why io_uring is not the live one, when it is not.
+  Uring* uring = nullptr;
+  std::string engine_fallback;
+  // Counts the loop's turns (io_uring): a socket's budget of completions
+  // (Socket::turn_left) is per turn, however many events the turn brings.
+  uint16_t turn = 0;
   void (*finished)(void*) = nullptr;
   void* finished_context = nullptr;
 };
@@ -74,22 +83,38 @@ struct Socket {
   int family = 0;
   int type = 0;
   int polled_events = 0;
+  // How many frames of this socket's completion loop are on the stack: the
+  // struct outlives them even if done() closes the socket.
+  int dispatching = 0;
+  // Operations completed inline (from op_submit) since the loop last
+  // polled this socket: past a bound the next one waits for the loop, so a
+  // chain of promise reactions cannot keep timers and other sockets waiting.
+  int inline_streak = 0;
   bool closed = false;
   bool trim_pending = false;  // listed in Loop::to_trim
   // A read tried at once found nothing: the next ones wait for readiness
   // first, until a read fills its whole buffer (more is likely waiting).
   bool reads_wait = false;
-  // How many frames of this socket's completion loop are on the stack: the
-  // struct outlives them even if done() closes the socket.
-  int dispatching = 0;
   // Urgent data waits inline (SO_OOBINLINE) and the watch has said so:
   // UV_PRIORITIZED stays asserted until a read takes the byte, so it is not
   // polled for until then (level-triggered polling would spin).
   bool urgent_inline = false;
-  // Operations completed inline (from op_submit) since the loop last
-  // polled this socket: past a bound the next one waits for the loop, so a
-  // chain of promise reactions cannot keep timers and other sockets waiting.
-  int inline_streak = 0;
+  // The io_uring engine: its read poll (multishot) and write poll (one-shot)
+  // are in the kernel; the socket waits in its list of dispatches to redo;
+  // it counts among the sockets that keep the loop alive.
+  bool read_armed = false;
+  bool write_armed = false;
+  bool redo_pending = false;
+  bool keeps_alive = false;
+  // The io_uring engine: what its events said the socket can do (UV_READABLE,
+  // UV_WRITABLE, UV_PRIORITIZED), each until a system call says otherwise.
+  // A new socket tries its system calls first, as with epoll.
+  uint8_t ready = UV_READABLE | UV_WRITABLE | UV_PRIORITIZED;
+  // Completions each queue may still hand out in this batch (epoll: per
+  // event; io_uring: per turn of the loop, Loop::turn being the one of turn_of).
+  int16_t reads_left = 0;
+  int16_t writes_left = 0;
+  uint16_t turn_of = 0;
 };
 
 constexpr size_t kScratchSize = 64 * 1024;
@@ -153,6 +178,9 @@ Socket* socket_from_fd(Loop* loop, int fd, int family, int type);
 void loop_poll_closed(Loop* loop);
 void loop_trim_later(Socket* socket);
 void on_trim(uv_prepare_t* handle);
+// ops.cc: what a poll event (epoll's or io_uring's) means for the socket's
+// queues, run as one batch of the loop's. `error_event`: POLLERR.
+void socket_dispatch(Socket* socket, int events, bool error_event);
 // message.cc: one try of sendmsg / recvmsg; false when it would block.
 bool message_send(Socket* socket, PosixOp* op);
 bool own_control_bytes(PosixOp* op);

@@ -10,6 +10,7 @@
 #include <new>
 
 #include "posix.h"
+#include "uring.h"
 
 namespace sys {
 
@@ -71,6 +72,10 @@ void on_poll_closed(uv_handle_t* handle) {
 // Stops watching and hands the poll handle to uv_close; the Socket is
 // released when the handle's close callback has run.
 void stop_polling(Socket* socket) {
+  if (socket->loop->uring != nullptr) {
+    uring_forget(socket);
+    return;
+  }
   if (socket->poll == nullptr) return;
   uv_poll_stop(socket->poll);
   socket->polled_events = 0;
@@ -162,7 +167,9 @@ void socket_close(Socket* socket, bool teardown) {
 }
 
 void socket_release(Socket* socket) {
-  if (socket->closed && socket->dispatching == 0 && socket->poll == nullptr && !socket->trim_pending) {
+  // io_uring: not while the kernel may still post a completion naming it.
+  if (socket->closed && socket->dispatching == 0 && socket->poll == nullptr && !socket->trim_pending &&
+      !socket->read_armed && !socket->write_armed && !socket->redo_pending) {
     delete socket;
   }
 }

@@ -390,6 +390,9 @@ void loop_close(Loop* loop, void (*finished)(void* context), void* context) {
 
 const char* backend_name() { return "winsock"; }
 
+const char* engine_name(Loop*) { return "iocp"; }
+std::string engine_fallback(Loop*) { return std::string(); }
+
 std::string backend_description(Loop*) {
   std::lock_guard<std::mutex> lock(wsa_mutex);
   return wsa_description;

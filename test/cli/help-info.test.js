@@ -1,7 +1,7 @@
 'use strict';
 // `winsock --help`, each subcommand's --help, and `winsock info`.
 const assert = require('node:assert/strict');
-const { backend, underWine } = require('../..');
+const { backend, engine, engineFallback, underWine } = require('../..');
 const { run } = require('./support');
 
 describe('winsock --help and winsock info', function () {
@@ -40,5 +40,27 @@ describe('winsock --help and winsock info', function () {
     const text = (await run(['info'])).stdout.toString();
     assert.match(text, new RegExp(`^backend: +${backend} `, 'm'));
     assert.match(text, /^ {2}SO_LINGER +SOL_SOCKET +\d+ +default \{"enabled":false,"seconds":0\}$/m);
+  });
+
+  it('tells which engine waits for events, and why it is not io_uring when it is not', async () => {
+    const facts = JSON.parse((await run(['info', '--json'])).stdout.toString());
+    assert.equal(facts.engine, engine);
+    assert.equal(facts.engineFallback, engineFallback);
+    if (backend === 'winsock') assert.equal(engine, 'iocp');
+    else if (process.platform === 'linux') assert.ok(engine === 'io_uring' || engineFallback !== '', engineFallback);
+    const text = (await run(['info'])).stdout.toString();
+    assert.match(text, new RegExp(`^engine: +${engine}`, 'm'));
+  });
+
+  it('takes epoll when WINSOCK_BACKEND=epoll says so, on Linux', async function () {
+    if (backend !== 'posix' || process.platform !== 'linux') {
+      this.test.title += ` (skipped: the epoll engine is Linux's; this is ${backend} on ${process.platform})`;
+      this.skip();
+    }
+    const { code, stdout } = await run(['info', '--json'], { env: { WINSOCK_BACKEND: 'epoll' } });
+    assert.equal(code, 0);
+    const facts = JSON.parse(stdout.toString());
+    assert.equal(facts.engine, 'epoll');
+    assert.equal(facts.engineFallback, 'WINSOCK_BACKEND=epoll');
   });
 });
