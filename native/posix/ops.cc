@@ -565,6 +565,7 @@ void socket_dispatch(Socket* socket, int events, bool error_event) {
     socket->reads_left = kPerEvent;
     socket->writes_left = kPerEvent;
   }
+  socket->ready |= kReadyInDispatch;
   loop->hooks.enter(loop->hooks.context);
   socket->dispatching++;
   // Urgent data first: a read of the stream past its mark would lose it.
@@ -575,6 +576,7 @@ void socket_dispatch(Socket* socket, int events, bool error_event) {
   if (events & UV_WRITABLE) drain(socket, socket->writes);
   if (error_event && !socket->closed) fail_on_socket_error(socket);
   socket->dispatching--;
+  socket->ready &= ~kReadyInDispatch;
   update_poll(socket, false);
   // Interest nobody has any more is dropped just before the loop blocks,
   // after this batch's promise reactions had their chance to queue the

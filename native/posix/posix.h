@@ -119,6 +119,11 @@ struct Socket {
 
 constexpr size_t kScratchSize = 64 * 1024;
 
+// Socket::ready beside the UV_* bits: socket_dispatch is running for it (an
+// operation JS starts meanwhile must not schedule another dispatch: the
+// running one decides at its end what is left).
+constexpr uint8_t kReadyInDispatch = 0x80;
+
 struct PosixOp : Op {
   explicit PosixOp(OpKind k) noexcept : Op(k) {}
   PosixOp* next = nullptr;  // OpQueue link

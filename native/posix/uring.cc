@@ -405,7 +405,7 @@ void uring_watch(Socket* socket) {
   }
   // It could go on now, but did not (its batch, or its operations done
   // inline in a row, reached their bound): next turn.
-  if (runnable(socket) != 0) schedule(ring, socket, true);
+  if (runnable(socket) != 0 && !(socket->ready & kReadyInDispatch)) schedule(ring, socket, true);
 }
 
 void uring_forget(Socket* socket) {
