@@ -12,6 +12,7 @@ const COMMANDS: Record<string, { load: () => Command; usage: string }> = {
   repl: { load: () => require('./repl').repl, usage: usage.REPL },
   run: { load: () => require('./script/command').run, usage: usage.RUN },
   info: { load: () => require('./info').info, usage: usage.INFO },
+  atlas: { load: () => require('./atlas/command').atlas, usage: usage.ATLAS },
 };
 
 async function main(argv: string[]): Promise<number> {

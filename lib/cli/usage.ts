@@ -11,6 +11,7 @@ commands:
   connect HOST:PORT    connect; standard input to the socket, the socket to standard output
   repl                 an interactive socket lab (connect, send, oob, recv, shutdown, ...)
   run FILE...          run behaviour scripts; exit 0 if every expectation held, 1 if not, 2 on a script error
+  atlas                run the behaviour atlas (atlas/*.winsock) here; --compare A.json B.json tables two runs
   info                 the backend, its constants and which typed options this platform supports
 
 winsock COMMAND --help shows a command's options. NODE_DEBUG=winsock traces
@@ -106,5 +107,21 @@ platform's answer for each.
 
 options:
   --json             the same as one JSON object
+  -h, --help         this text
+`;
+
+export const ATLAS = `usage: winsock atlas [--json] [--dir DIR]
+       winsock atlas --compare A.json B.json [--html]
+
+Runs every behaviour case (atlas/*.winsock) on this backend and prints one
+row a case: the observed code and errno, or the value (and ms where a case
+times a step). Exit 0 when every case's expectations held, 1 when not.
+
+options:
+  --json             the whole run as JSON (the input of --compare)
+  --dir DIR          the cases' directory (default: the package's atlas/)
+  --compare A B      two --json runs side by side, with the documented
+                     Linux and Windows behaviour and citations, as Markdown
+  --html             with --compare: a standalone HTML page instead
   -h, --help         this text
 `;
