@@ -12,14 +12,14 @@ export const backend: 'winsock' | 'posix' = binding.backend;
 export const description: string = binding.description;
 
 /**
- * The engine that waits for the backend's events: `'io_uring'` or `'epoll'`
- * on Linux (io_uring where the kernel allows it; `WINSOCK_BACKEND=epoll`
- * forces epoll), `'kqueue'` on macOS, `'iocp'` (an I/O completion port) on
+ * The engine that waits for the backend's events: `'epoll'` or `'io_uring'`
+ * on Linux (`WINSOCK_BACKEND=io_uring` asks for io_uring, which the kernel
+ * may refuse), `'kqueue'` on macOS, `'iocp'` (an I/O completion port) on
  * Windows.
  */
 export const engine: 'io_uring' | 'epoll' | 'kqueue' | 'iocp' = binding.engine;
 
-/** Why {@link engine} is not the preferred one (`'io_uring_setup: EPERM'`), or `''`. */
+/** Why {@link engine} is not the one asked for (`'io_uring_setup: EPERM'`), or `''`. */
 export const engineFallback: string = binding.engineFallback;
 
 /** True when the Winsock backend runs on Wine rather than Windows. */

@@ -98,10 +98,10 @@ void loop_close(Loop* loop, void (*finished)(void* context), void* context);
 // ("Linux BSD sockets", WSADATA.szDescription).
 const char* backend_name();
 std::string backend_description(Loop* loop);
-// The engine that waits for the backend's events: "io_uring" or "epoll"
-// (Linux: io_uring where the kernel allows it, WINSOCK_BACKEND=epoll forces
-// epoll), "kqueue" (macOS, BSD), "iocp" (Windows). And why it is not the
-// preferred one, when it is not (an empty string otherwise).
+// The engine that waits for the backend's events: "epoll" or "io_uring"
+// (Linux: epoll, or io_uring when WINSOCK_BACKEND=io_uring asks for it and
+// the kernel allows it), "kqueue" (macOS, BSD), "iocp" (Windows). And why
+// it is not the one asked for, when it is not (an empty string otherwise).
 const char* engine_name(Loop* loop);
 std::string engine_fallback(Loop* loop);
 // True when the Windows backend runs on Wine, whose stack differs from

@@ -32,7 +32,8 @@ struct Loop;
 struct Socket;
 struct Uring;
 
-// Sets up the ring for this loop; nullptr when io_uring is unavailable
+// Sets up the ring for this loop (WINSOCK_BACKEND=io_uring); nullptr when
+// io_uring is unavailable
 // (kernel.io_uring_disabled, a seccomp filter, a kernel before 5.17, not
 // Linux), with the reason in *why ("io_uring_setup: EPERM").
 Uring* uring_open(Loop* loop, std::string* why);
