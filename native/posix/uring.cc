@@ -104,9 +104,9 @@ bool submit(Uring* ring) {
     const unsigned waiting = ring->sq_filled - __atomic_load_n(ring->sq_head, __ATOMIC_ACQUIRE);
     if (waiting == 0) return true;
     const int taken = enter(ring->fd, waiting, 0, 0);
-    if (taken >= 0) continue;
-    if (errno == EINTR) continue;
-    return false;
+    if (taken > 0) continue;
+    if (taken < 0 && errno == EINTR) continue;
+    return false;  // none taken (EBUSY, EAGAIN): the next turn tries again
   }
 }
 
