@@ -15,6 +15,7 @@ const SKIPS = [
   [/the README's API tour/, CHILD_NODE],
   [/^winsock (listen and connect|run|--help and winsock info|repl)/, CHILD_NODE],
   [/^the winsock command and a Python peer/, CHILD_NODE],
+  [/^winsock atlas (runs|exits|renders|refuses)/, CHILD_NODE],
   [/with NODE_DEBUG=winsock/, CHILD_NODE],
   [/^handing a socket to a child process/, CHILD_NODE],
   [/^createServer\(\{ processes \}\)/, CHILD_NODE],
