@@ -134,6 +134,12 @@ describe('sockets whose bytes are all there at once', () => {
     const size = 100;
     const reads = 40;
     await Promise.all(Object.values(pairs).map(([client]) => client.send(Buffer.alloc(size * reads, 0x61))));
+    // A send resolves when the stack took the bytes, not when they reached
+    // the peer (under Wine, later): wait until each receiver holds them all,
+    // or a read that waits for them lets the other socket run ahead.
+    for (const [, accepted] of Object.values(pairs)) {
+      while (accepted.bytesAvailable() < size * reads) await new Promise(setImmediate);
+    }
     const order = [];
     await Promise.all(Object.entries(pairs).map(([name, [, accepted]]) => new Promise((resolve) => {
       let received = 0;
