@@ -1,23 +1,18 @@
-// winsock: the Berkeley socket API for Node.js.
-export { Socket } from './socket';
+// winsock: the Berkeley socket API for Node.js. The package's public
+// surface, taken from each part's entry file.
+export { Socket, SocketStateError } from './socket';
 export type {
   Family, SocketType, SocketOptions, SendOptions, RecvOptions, KeepAliveOptions, TransferredSocket,
-} from './socket';
-export type {
   ControlMessage, RightsControl, PacketInfoControl, SendMsgOptions, RecvMsgOptions, ReceivedControl, ReceivedMessage,
-} from './message';
-export type { SocketAddress, UnixAddress, AnyAddress } from './address';
-export type { SocketState } from './state';
-export type { OptionName, OptionValues, WritableOptionName, Linger } from './options';
-export { SocketError, SocketStateError, AbortError, UsageError } from './errors';
+  SocketAddress, UnixAddress, AnyAddress, SocketState, OptionName, OptionValues, WritableOptionName, Linger,
+} from './socket';
+export { SocketError, AbortError, UsageError } from './errors';
 export type { UsageErrorCode } from './errors';
-export { constants, backend, description, engine, engineFallback, underWine } from './constants';
+export { constants, backend, description, engine, engineFallback, underWine } from './native';
 export * as codec from './codec';
-export { IdleReaper } from './reaper';
-export type { IdleReaperOptions, IdleKind } from './reaper';
-export { SocketChannel, forkWithChannel } from './handover';
-export type { ReceivedSocket } from './handover';
-export { Server, createServer } from './server';
-export type { ServerOptions, ConnectionHandler, CloseOptions, WorkerExit, ChildExit } from './server';
+export { Server, createServer, IdleReaper, SocketChannel, forkWithChannel } from './server';
+export type {
+  ServerOptions, ConnectionHandler, CloseOptions, WorkerExit, ChildExit, IdleReaperOptions, IdleKind, ReceivedSocket,
+} from './server';
 export { formatCall, formatState } from './trace';
 export type { CallMessage, StateMessage } from './trace';

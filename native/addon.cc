@@ -76,8 +76,8 @@ void OnCleanup(napi_async_cleanup_hook_handle handle, void* context) {
 }
 
 // init({ SocketError, AbortError, UsageError, chunkSlab, chunkView }):
-// lib/errors.ts hands its classes over so every error the addon makes is
-// an instance of them; lib/slab.ts how received bytes become Buffers.
+// lib/errors/ hands its classes over so every error the addon makes is
+// an instance of them; lib/native/slab.ts how received bytes become Buffers.
 Napi::Value Init(const Napi::CallbackInfo& info) {
   Environment* environment = Environment::Of(info.Env());
   if (!info[0].IsObject()) throw TypeError(info.Env(), "ERR_INVALID_ARG_TYPE", "expected an object");

@@ -18,11 +18,11 @@ struct Environment {
   // SocketWrap::Wrap: the socket the constructor it calls takes (so no
   // External is made, and left to the collector, per accepted socket).
   sys::Socket** wrapping = nullptr;
-  // Error classes of lib/errors.ts, handed over by lib/native.ts at load.
+  // Error classes of lib/errors/, handed over by lib/native/binding.ts at load.
   Napi::FunctionReference socket_error;
   Napi::FunctionReference abort_error;
   Napi::FunctionReference usage_error;
-  // lib/slab.ts: chunkSlab(size) makes an untransferable ArrayBuffer,
+  // lib/native/slab.ts: chunkSlab(size) makes an untransferable ArrayBuffer,
   // chunkView(slab, offset, length) a Buffer over part of it (chunks.h).
   Napi::FunctionReference chunk_slab;
   Napi::FunctionReference chunk_view;

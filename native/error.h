@@ -19,7 +19,7 @@ Napi::Error SocketError(Napi::Env env, const sys::Error& error,
 Napi::Error ClosedError(Napi::Env env, const char* syscall, const std::string& code);
 // An AbortError (name 'AbortError', code 'ABORT_ERR') for a cancelled operation.
 Napi::Error AbortError(Napi::Env env, const char* syscall);
-// A UsageError (lib/errors.ts) with a package code (ERR_SOCKET_HANDLE_USED)
+// A UsageError (lib/errors/) with a package code (ERR_SOCKET_HANDLE_USED)
 // for misuse that is neither a bad argument nor a failed system call.
 Napi::Error CodedError(Napi::Env env, const char* code, const std::string& message);
 // Node-style argument errors, thrown before any system call.

@@ -1,4 +1,4 @@
-// JS address objects <-> sys::Address. lib/address.ts validates shapes and
+// JS address objects <-> sys::Address. lib/socket/address.ts validates shapes and
 // ranges first; these checks only keep the addon safe from anything else.
 #pragma once
 

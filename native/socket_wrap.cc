@@ -94,7 +94,7 @@ Napi::Value SocketWrap::Guarded(const Napi::CallbackInfo& info) {
 }
 
 // Methods are writable and configurable, as a JS class's are, so that
-// lib/trace.ts can wrap them to publish each call.
+// lib/trace/ can wrap them to publish each call.
 Napi::Function SocketWrap::Define(Napi::Env env) {
   constexpr napi_property_attributes method = napi_default_method;
   return DefineClass(env, "NativeSocket", {

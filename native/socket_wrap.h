@@ -1,5 +1,5 @@
 // The JS-facing native socket: argument checks, then one sys:: call.
-// lib/socket.ts builds the public Socket (state machine, options) over it.
+// lib/socket/socket.ts builds the public Socket (state machine, options) over it.
 //
 // Completions (OnDone, OnRead, OnUrgent) are called from C frames: libuv's
 // poll callback, a threadsafe function, or inline from sys::op_submit. They

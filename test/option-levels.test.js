@@ -4,7 +4,7 @@
 // Windows SDK) and TCP_NODELAY went to SOL_SOCKET as option 1, SO_DEBUG.
 const assert = require('node:assert/strict');
 const { constants } = require('..');
-const { OPTIONS } = require('../dist/options');
+const { OPTIONS } = require('../dist/socket/options');
 const { optionsWithout } = require('./support/options-without');
 
 // A native socket that records every call that would reach the stack.

@@ -3,7 +3,7 @@
 import { lookup } from 'node:dns/promises';
 import { isIP } from 'node:net';
 
-import type { SocketAddress } from '../address';
+import type { SocketAddress } from '../socket';
 import { CommandLineError } from './errors';
 
 export interface HostPort {

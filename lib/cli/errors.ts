@@ -1,6 +1,6 @@
 // How the commands end: a usage error exits 2 with the command's usage; a
 // failed call exits 1 with the error's code, errno and wsaName.
-import { errorText } from '../error-text';
+import { errorText } from '../errors';
 
 /** A mistake on the command line (or in a script): exit code 2. */
 export class CommandLineError extends Error {

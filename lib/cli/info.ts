@@ -5,7 +5,7 @@ import os from 'node:os';
 import { parseArgs } from 'node:util';
 
 import { Socket, backend, constants, description, engine, engineFallback, underWine, type OptionName, type SocketType } from '../index';
-import { OPTIONS } from '../options';
+import { OPTIONS } from '../socket';
 import { CommandLineError } from './errors';
 import { INFO } from './usage';
 

@@ -6,7 +6,7 @@ import { once } from 'node:events';
 import { parseArgs } from 'node:util';
 
 import { IdleReaper, Socket, type SocketAddress, type SocketError } from '../index';
-import { addressText, bytesText } from '../trace-format';
+import { addressText, bytesText } from '../trace';
 import { resolveHostPort } from './address';
 import { CommandLineError } from './errors';
 import { printTrace, toStderr } from './trace-printer';

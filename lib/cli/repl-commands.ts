@@ -3,9 +3,9 @@
 // what to show besides (a decoded option value, bytes the urgent watch
 // kept), or nothing.
 import { Socket, type OptionName } from '../index';
-import { OPTIONS } from '../options';
+import { OPTIONS } from '../socket';
 import { untraced } from '../trace';
-import { addressText, bytesText } from '../trace-format';
+import { addressText, bytesText } from '../trace';
 import { resolveHostPort } from './address';
 import type { ArrivalWatch } from './repl-watch';
 

@@ -10,7 +10,7 @@
 // reported by the stack only once.
 import type { Socket, SocketError } from '../index';
 import { untraced } from '../trace';
-import { bytesText, errorText } from '../trace-format';
+import { bytesText, errorText } from '../trace';
 
 const LOOK_AGAIN_MS = 200;
 const PEEK_SIZE = 65536;

@@ -11,7 +11,7 @@ import { parseArgs } from 'node:util';
 
 import { type Socket, backend, description, underWine } from '../index';
 import { type CallMessage, type StateMessage, formatCall, formatState } from '../trace';
-import { bytesText, errorText } from '../trace-format';
+import { bytesText, errorText } from '../trace';
 import { CommandLineError } from './errors';
 import { COMMANDS, CommandError, type Lab } from './repl-commands';
 import { ArrivalWatch } from './repl-watch';

@@ -1,6 +1,6 @@
 import { types } from 'node:util';
 
-import { describe, isDetachedView } from '../values';
+import { describe, isDetachedView } from '../errors';
 
 export { describe };
 

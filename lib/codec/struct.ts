@@ -12,7 +12,7 @@ import { constants as bufferConstants } from 'node:buffer';
 import { types } from 'node:util';
 
 import { argTypeError, argValueError, describe, formatError, rangeError, shortError } from './errors';
-import { isDetached, isDetachedView } from '../values';
+import { isDetached, isDetachedView } from '../errors';
 import { parseFormat } from './format';
 import { CompiledFormat, compileFormat } from './struct-compile';
 

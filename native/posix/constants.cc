@@ -318,7 +318,7 @@ const std::vector<Constant>& constants() {
       {"SOMAXCONN", SOMAXCONN},
 #endif
       // struct linger differs (two ints here, two u_shorts on Windows):
-      // lib/options.ts lays out SO_LINGER from this size.
+      // lib/socket/options.ts lays out SO_LINGER from this size.
       {"SIZEOF_LINGER", sizeof(struct linger)},
   };
   return table;

@@ -69,7 +69,7 @@ const std::vector<Constant>& constants() {
       CONSTANT(SD_RECEIVE), CONSTANT(SD_SEND), CONSTANT(SD_BOTH),
       CONSTANT(FIONREAD), CONSTANT(SIOCATMARK), CONSTANT(SOMAXCONN),
       // struct linger is two u_shorts here, two ints on POSIX:
-      // lib/options.ts lays out SO_LINGER from this size.
+      // lib/socket/options.ts lays out SO_LINGER from this size.
       {"SIZEOF_LINGER", static_cast<int64_t>(sizeof(struct linger))},
   };
   return table;

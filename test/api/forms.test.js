@@ -7,7 +7,7 @@
 // Node's code, whatever the form.
 const assert = require('node:assert/strict');
 const { Socket, SocketStateError, codec, constants } = require('../..');
-const { ALLOWED } = require('../../dist/state');
+const { ALLOWED } = require('../../dist/socket/state');
 const { useSockets } = require('../support/sockets');
 
 const LOOP = { address: '127.0.0.1', port: 0 };

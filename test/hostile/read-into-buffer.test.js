@@ -131,7 +131,7 @@ describe('continuous reads into a buffer of the caller', () => {
     // The addon is played by a stand-in here: on Windows, reads that
     // completed before the cancel reach the reader after stopReading(), an
     // order loopback cannot be made to produce on demand.
-    const { Reader } = require('../../dist/reading');
+    const { Reader } = require('../../dist/socket/reading');
     let deliver = null;
     const reader = new Reader({ startReading(onData) { deliver = onData; return true; }, stopReading() {} });
     const buffer = Buffer.alloc(8);

@@ -189,7 +189,11 @@ export function knownMember(proto: object, method: string): boolean {
   const name = canonical(method);
   if (SPECS[name] !== undefined || FIELDS.has(name)) return true;
   if (HIDDEN.has(name) || name.startsWith('_')) return false;
-  return Object.getOwnPropertyDescriptor(proto, name) !== undefined;
+  // The socket's methods live on its class and on the classes it extends.
+  for (let at: object | null = proto; at !== null && at !== Object.prototype; at = Object.getPrototypeOf(at)) {
+    if (Object.getOwnPropertyDescriptor(at, name) !== undefined) return true;
+  }
+  return false;
 }
 
 /** Checks the arguments of a call as far as can be done before running. */

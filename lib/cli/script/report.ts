@@ -1,6 +1,6 @@
 // What `winsock run` prints: one line a step (or one JSON object a step with
 // --json), and a summary a file.
-import { errorText } from '../../trace-format';
+import { errorText } from '../../trace';
 import { plain } from './values';
 
 export type Status = 'ok' | 'pass' | 'FAIL' | 'left';

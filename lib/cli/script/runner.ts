@@ -2,7 +2,7 @@
 // it runs in the background (&), each checked against the expectation that
 // applies on this backend. Every socket the script made is closed at the end.
 import { Socket, backend, underWine } from '../../index';
-import { addressText } from '../../trace-format';
+import { addressText } from '../../trace';
 import { type CallContext, invoke } from './calls';
 import { ReadCollector, RecordedEvents } from './collect';
 import { type Expectation, type Step, parseScript } from './parse';

@@ -5,7 +5,7 @@
 // socket's local address.
 import { types } from 'node:util';
 
-import { addressText, bytesText } from '../../trace-format';
+import { addressText, bytesText } from '../../trace';
 
 function isAddress(value: unknown): value is { address: string; port: number } {
   return value !== null && typeof value === 'object' && typeof (value as { address?: unknown }).address === 'string' &&
