@@ -11,7 +11,9 @@
         "native/arguments.cc",
         "native/js_address.cc",
         "native/read_into.cc",
+        "native/socket_calls.cc",
         "native/socket_messages.cc",
+        "native/socket_reading.cc",
         "native/socket_wrap.cc"
       ],
       "include_dirs": ["<!(node -p \"require('node-addon-api').include_dir\")"],
@@ -45,6 +47,7 @@
         }, {
           "sources": [
             "native/posix/address.cc",
+            "native/posix/calls.cc",
             "native/posix/constants.cc",
             "native/posix/errors.cc",
             "native/posix/loop.cc",

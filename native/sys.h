@@ -231,6 +231,35 @@ void transfer_close(const std::vector<uint8_t>& transfer);
 
 // ---------------------------------------------------------------------------
 // Operations: started by JS, completed later on the JS thread, exactly once.
+//
+// The completion contract between the glue and both backends, written once
+// here; test/conformance.test.js holds each rule on each backend (the suite
+// runs against native/win/ under Wine as well as on native/posix/).
+//
+//  1. Once. A submitted op completes through done() exactly once; a repeat
+//     op once per chunk (`more` set), then once more without. socket_close
+//     completes every pending op inline, inside the call, with `aborted`;
+//     no done() runs for the socket after socket_close returned.
+//  2. Order. On a stream, reads complete in the order they were submitted,
+//     each with the bytes that follow the previous one's; sends put their
+//     bytes on the wire in the order submitted, each whole before the next.
+//  3. Stopping a continuous read. op_cancel ends it inside the call on
+//     POSIX. On Windows a cancel is asynchronous: a WSARecv that completed
+//     before it still hands its chunk to done() (`more`), then the last
+//     done() comes with `aborted`. A chunk is never dropped: lib/ keeps the
+//     late ones for the next reader, so that in JS no onData runs after
+//     stopReading() returned, on either backend (lib/socket/reading.ts).
+//  4. Who owns the bytes. Op::data and Op::control are the caller's only
+//     while op_submit runs: a backend that needs them later copies them
+//     (JS may transfer or detach the memory as soon as it runs again).
+//     Op::received and Op::received_control are the backend's, valid only
+//     during done(), unless they were read into the caller's `destination`.
+//  5. What a cancel guarantees. op_cancel either ends the op with `aborted`
+//     and no bytes taken from the stack, or, when the op finished first,
+//     lets its result through: a cancel never loses bytes.
+//  6. Where done() runs. On the JS thread only: inline from op_submit or
+//     op_cancel when the result is known at once, else from the loop
+//     between LoopHooks::enter and leave.
 enum class OpKind : uint8_t {
   Accept,      // accept / AcceptEx
   Connect,     // connect / ConnectEx

@@ -29,8 +29,6 @@ namespace sys {
 
 namespace {
 
-bool would_block(int code) { return code == EAGAIN || code == EWOULDBLOCK || code == EINTR; }
-
 // The control buffer of a receive: aligned for cmsghdr, sized as asked.
 bool control_room(PosixOp* op) {
   if (op->control_length == 0) return true;

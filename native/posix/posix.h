@@ -1,6 +1,7 @@
 // Shared definitions of the POSIX backend (native/posix/*.cc only).
 #pragma once
 
+#include <errno.h>
 #include <sys/socket.h>
 #include <sys/types.h>
 #include <uv.h>
@@ -186,6 +187,15 @@ void on_trim(uv_prepare_t* handle);
 // ops.cc: what a poll event (epoll's or io_uring's) means for the socket's
 // queues, run as one batch of the loop's. `error_event`: POLLERR.
 void socket_dispatch(Socket* socket, int events, bool error_event);
+// calls.cc: one try of an operation's system call. Again: it would block,
+// the operation waits for readiness (or its answer comes later).
+enum class Step { Done, Again };
+Step perform(Socket* socket, PosixOp* op);
+// A send that has to wait keeps its own copy of the bytes still to go; false
+// when memory ran out.
+bool own_send_bytes(PosixOp* op);
+// Whether a system call's errno says "try again on readiness".
+inline bool would_block(int code) { return code == EAGAIN || code == EWOULDBLOCK || code == EINTR; }
 // message.cc: one try of sendmsg / recvmsg; false when it would block.
 bool message_send(Socket* socket, PosixOp* op);
 bool own_control_bytes(PosixOp* op);
