@@ -38,6 +38,11 @@
             "native/win/errors.cc",
             "native/win/loop.cc",
             "native/win/message.cc",
+            "native/win/op_connect.cc",
+            "native/win/op_life.cc",
+            "native/win/op_read.cc",
+            "native/win/op_send.cc",
+            "native/win/op_urgent.cc",
             "native/win/ops.cc",
             "native/win/socket.cc",
             "native/win/wine.cc"

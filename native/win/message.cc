@@ -1,7 +1,7 @@
 // Control messages of WSASendMsg / WSARecvMsg (WSA_CMSG_* layout), the
 // loopback socket pair, and sharing a socket with another process
-// (WSADuplicateSocketW): the message calls of the Windows backend. ops.cc
-// runs the overlapped WSASendMsg / WSARecvMsg themselves.
+// (WSADuplicateSocketW): the message calls of the Windows backend. op_send.cc
+// and op_read.cc run the overlapped WSASendMsg / WSARecvMsg themselves.
 #include <cstring>
 #include <new>
 
