@@ -1,5 +1,9 @@
-// winsock: the Berkeley socket API for Node.js. The package's public
-// surface, taken from each part's entry file.
+/**
+ * winsock: the Berkeley socket API for Node.js (Winsock 2 on Windows, BSD
+ * sockets on Linux and macOS). The package's public surface, taken from each
+ * part's entry file; `winsock/codec` is also `codec` here.
+ * @module winsock
+ */
 export { Socket, SocketStateError } from './socket';
 export type {
   Family, SocketType, SocketOptions, SendOptions, RecvOptions, KeepAliveOptions, TransferredSocket,

@@ -1,7 +1,7 @@
 'use strict';
 // The examples a reader runs first run to the end, on every backend:
-// examples/urgent.js, and the README's echo server (taken from README.md
-// as it is written), which keeps serving while clients reset under it.
+// examples/urgent.js, and the echo server of docs/servers.md (taken from
+// the page as it is written), which keeps serving while clients reset under it.
 const assert = require('node:assert/strict');
 const { execFile, spawn } = require('node:child_process');
 const fs = require('node:fs');
@@ -12,11 +12,11 @@ const { useSockets } = require('./support/sockets');
 
 const ROOT = path.join(__dirname, '..');
 
-/** The README's js code block that contains `marker`. */
-function readmeBlock(marker) {
-  const readme = fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8');
-  const block = readme.split('```js\n').slice(1).map((part) => part.split('```')[0]).find((code) => code.includes(marker));
-  assert.ok(block, `README.md has no js block with ${marker}`);
+/** The js code block of docs/`page` that contains `marker`. */
+function docsBlock(page, marker) {
+  const text = fs.readFileSync(path.join(ROOT, 'docs', page), 'utf8');
+  const block = text.split('```js\n').slice(1).map((part) => part.split('```')[0]).find((code) => code.includes(marker));
+  assert.ok(block, `docs/${page} has no js block with ${marker}`);
   return block;
 }
 
@@ -53,11 +53,11 @@ describe('the examples', () => {
     assert.deepEqual(served.map((match) => match[2]), ['0', '1', '2']);
   });
 
-  it("run the README's echo server, which serves on after 20 clients reset", async function () {
+  it('run the echo server of docs/servers.md, which serves on after 20 clients reset', async function () {
     this.timeout(60000);
     // Inside the package, so that `import 'winsock'` resolves to it.
-    const file = path.join(ROOT, 'test', '.readme-echo-server.mjs');
-    fs.writeFileSync(file, readmeBlock('echo server on'));
+    const file = path.join(ROOT, 'test', '.docs-echo-server.mjs');
+    fs.writeFileSync(file, docsBlock('servers.md', 'echo server on'));
     const child = spawn(process.execPath, [file]);
     try {
       let output = '';

@@ -15,6 +15,7 @@ export type CodecErrorCode =
 
 /** The error every codec function throws for bad input; `code` says which kind. */
 export class CodecError extends Error {
+  /** What was wrong: one of {@link CodecErrorCode}. */
   readonly code: CodecErrorCode;
 
   constructor(code: CodecErrorCode, message: string) {

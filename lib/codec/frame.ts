@@ -14,6 +14,7 @@ export const DEFAULT_MAX_FRAME_SIZE = 16 * 1024 * 1024;
 /** The largest payload length the 32-bit length field can state. */
 export const MAX_PAYLOAD_LENGTH = 0xffffffff;
 
+/** What a `FrameDecoder` (and a `MessageRegistry`) takes. */
 export interface FrameDecoderOptions {
   /** The largest payload length accepted, in bytes (default 16 MiB). A larger one fails as soon as its header arrives. */
   maxFrameSize?: number;
@@ -42,6 +43,7 @@ export function frameTooLarge(length: number, max: number): CodecError {
  * bytes), and it refuses an oversized frame from its header alone.
  */
 export class FrameDecoder {
+  /** The largest payload length accepted, in bytes. */
   readonly maxFrameSize: number;
   // The header being received, before its frame's size is known.
   readonly #header = Buffer.alloc(FRAME_HEADER_SIZE);

@@ -1,6 +1,7 @@
 /**
  * Char conversion helpers: packing values, C-struct records and typed
  * messages into bytes and back, for sockets that carry only bytes.
+ * @module winsock/codec
  */
 export { CodecError } from './errors';
 export type { CodecErrorCode } from './errors';

@@ -9,13 +9,17 @@ import { FRAME_HEADER_SIZE, FrameDecoderOptions, frameTooLarge, maxFrameSizeOpti
 
 /** Anything that turns a value into bytes and back: a record, or a hand-written codec. */
 export interface MessageType<T = unknown> {
+  /** The value's bytes: the frame's payload. */
   encode(value: T): Uint8Array;
+  /** The value back from a frame's payload. */
   decode(payload: Uint8Array): T;
 }
 
 /** A decoded message. */
 export interface Message<T = unknown> {
+  /** The frame's type id, as registered. */
   typeId: number;
+  /** The decoded payload (an instance of the registered class, if one was given). */
   value: T;
 }
 
@@ -37,6 +41,12 @@ function isDirect(type: object): type is DirectType {
   return typeof candidate.encodeInto === 'function' && typeof candidate.size === 'number' && Number.isSafeInteger(candidate.size);
 }
 
+/**
+ * The message types of a protocol, each under a type id (and optionally a
+ * class): what `sendMessage` encodes with and `messages` decodes with. Each
+ * message is one frame: a uint32 big-endian payload length, a uint16
+ * big-endian type id, then the payload.
+ */
 export class MessageRegistry {
   /** The largest payload encode produces and decode accepts. */
   readonly maxFrameSize: number;

@@ -46,6 +46,7 @@ export type RecordValue<F> = { -readonly [K in keyof F]: FieldValue<F[K]> };
 /** What encode takes for a record with these fields. */
 export type RecordInput<F> = { -readonly [K in keyof F]: FieldInput<F[K]> };
 
+/** How `record()` lays the fields out. */
 export interface RecordOptions {
   /** 'c' (default): natural alignment and tail padding, as gcc and MSVC lay out a struct on x86-64; 'packed': none. */
   align?: 'c' | 'packed';
@@ -55,9 +56,13 @@ export interface RecordOptions {
 
 /** Where a field sits, for documentation and debugging. */
 export interface FieldInfo {
+  /** The field's name. */
   name: string;
+  /** offsetof the field, in bytes. */
   offset: number;
+  /** sizeof the field, in bytes. */
   size: number;
+  /** alignof the field (1 when packed). */
   alignment: number;
 }
 
@@ -67,6 +72,7 @@ export interface RecordType<T = Record<string, unknown>, I = T> {
   readonly size: number;
   /** alignof the struct: its strictest member's alignment (1 when packed). */
   readonly alignment: number;
+  /** Each field's name, offset, size and alignment, in declaration order. */
   readonly fields: readonly FieldInfo[];
   /** A new Buffer of `size` bytes; padding is zero. @throws CodecError ERR_CODEC_RANGE for a missing or bad field */
   encode(value: I): Buffer;

@@ -8,10 +8,13 @@ import { Message, MessageRegistry } from './messages';
 
 /** What these functions need of a socket: winsock's Socket, or anything shaped like it. */
 export interface MessageSocket {
+  /** Sends every byte; resolves with the count (as `Socket.send`). */
   send(data: Uint8Array): Promise<number>;
+  /** Up to `size` bytes; an empty Buffer is EOF (as `Socket.recv`). */
   recv(size?: number): Promise<Buffer>;
 }
 
+/** What `messages()` takes. */
 export interface MessagesOptions {
   /** The most bytes asked of each recv() (default 65536). */
   recvSize?: number;

@@ -8,6 +8,7 @@ import { argTypeError, bytesArgument, describe, rangeError } from './errors';
 /** The character sets a C string can be in: latin1 is the ANSI `char` of code page 28591, utf16le is Windows' `wchar_t`. */
 export type CharEncoding = 'latin1' | 'ascii' | 'utf8' | 'utf16le';
 
+/** What `toChar()` takes. */
 export interface ToCharOptions {
   /** Default 'utf8'. */
   encoding?: CharEncoding;
@@ -15,6 +16,7 @@ export interface ToCharOptions {
   size?: number;
 }
 
+/** What `fromChar()` takes. */
 export interface FromCharOptions {
   /** Default 'utf8'. */
   encoding?: CharEncoding;

@@ -15,11 +15,17 @@ export interface SocketErrorFields {
 
 /** A failed system call: `code` is portable, `errno` the raw platform number. */
 export class SocketError extends Error {
+  /** The portable code, the name Node gives the errno on this platform (`'ECONNREFUSED'`), or a package code (`'ERR_SOCKET_CLOSED'`); the number as text when the code has no name. */
   code: string;
+  /** The raw platform number: an errno on POSIX (111), a WSA code on Windows (10061). */
   errno: number;
+  /** The system call that failed: `'connect'`, `'ConnectEx'`, `'WSARecv'`... */
   syscall: string;
+  /** On Windows, the WSA name of the code (`'WSAECONNREFUSED'`). */
   wsaName?: string;
+  /** The address of the call, where it had one. */
   address?: string;
+  /** The port of the call, where it had one. */
   port?: number;
   /** The platform's own message (strerror / FormatMessage). */
   detail?: string;
@@ -39,7 +45,9 @@ export class SocketError extends Error {
 
 /** An operation stopped by its AbortSignal, as Node's own AbortError. */
 export class AbortError extends Error {
+  /** Always `'ABORT_ERR'`, as Node's own AbortError. */
   readonly code = 'ABORT_ERR' as const;
+  /** The call that was pending when the signal fired, where there was one. */
   syscall?: string;
   constructor(message = 'The operation was aborted', fields: { syscall?: string; cause?: unknown } = {}) {
     super(message, fields.cause === undefined ? undefined : { cause: fields.cause });
@@ -65,6 +73,7 @@ export type UsageErrorCode =
  * failed system call (SocketError): `code` says which.
  */
 export class UsageError extends Error {
+  /** Which refusal: one of {@link UsageErrorCode}. */
   readonly code: UsageErrorCode;
   constructor(message: string, code: UsageErrorCode) {
     super(message);

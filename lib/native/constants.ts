@@ -3,6 +3,11 @@
 // is absent, as in Python's socket module.
 import { binding } from './binding';
 
+/**
+ * The platform's numbers for the raw calls (`AF_*`, `SOCK_*`, `SOL_SOCKET`,
+ * `SO_*`, `TCP_*`, `IP_*`, `IPV6_*`, `MSG_*`), as the addon read them from
+ * the system headers; a name the platform lacks is absent.
+ */
 export const constants: Readonly<Record<string, number>> = Object.freeze({ ...binding.constants });
 
 /** 'winsock' on Windows, 'posix' on Linux and macOS. */

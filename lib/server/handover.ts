@@ -36,7 +36,9 @@ type Wire =
 
 /** What the child receives: the socket, and what the parent sent with it. */
 export interface ReceivedSocket {
+  /** The socket, adopted in this process, in the state it had in the parent. */
   socket: Socket;
+  /** The value the parent passed to `sendSocket(socket, extra)`. */
   extra: unknown;
 }
 
@@ -278,7 +280,12 @@ function withChannelStdio(stdio: StdioOptions | undefined, descriptor: number | 
  * descriptors; on Windows Node's IPC channel alone.
  */
 export function forkWithChannel(modulePath: string, args: readonly string[] = [], options: ForkOptions = {}):
-  { child: ChildProcess; channel: SocketChannel } {
+  {
+    /** The child process, as `child_process.fork` returns it. */
+    child: ChildProcess;
+    /** The parent's end of the handover channel to that child. */
+    channel: SocketChannel;
+  } {
   if (typeof modulePath !== 'string') throw invalidArgType('modulePath', 'of type string', modulePath);
   const pair = PASSES_DESCRIPTORS ? Socket.pair() : null;
   try {

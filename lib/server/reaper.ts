@@ -22,6 +22,7 @@ import type { SocketState } from '../socket';
 /** Which completed operations count as activity (Netty's reader/writer/all idle). */
 export type IdleKind = 'read' | 'write' | 'any';
 
+/** What `new IdleReaper()` takes. */
 export interface IdleReaperOptions {
   /** Milliseconds without activity after which a socket is reaped. */
   timeout: number;
@@ -46,6 +47,12 @@ function checkMs(name: string, value: unknown, min: number): number {
   return value;
 }
 
+/**
+ * Closes the sockets added to it once they have had no completed I/O for
+ * `timeout` ms, emitting `'reap'` (socket, idleMs) just before; their pending
+ * operations reject with `ERR_SOCKET_IDLE_TIMEOUT`. One unref'd timer sweeps
+ * every `interval` ms.
+ */
 export class IdleReaper extends EventEmitter {
   /** Milliseconds without activity after which a socket is reaped. */
   readonly timeout: number;

@@ -14,6 +14,7 @@ import { WorkerPool } from './worker-pool';
 import { ProcessPool } from './process-pool';
 import type { SocketState } from '../socket';
 
+/** What `createServer()` takes: the listening socket's address and options, and how connections are served. */
 export interface ServerOptions {
   /** The local address to bind; default the wildcard of the family. */
   address?: string;
@@ -53,6 +54,7 @@ export interface ServerOptions {
 /** Called with each accepted connection; sync or async. */
 export type ConnectionHandler = (socket: Socket) => unknown;
 
+/** What `server.close()` takes. */
 export interface CloseOptions {
   /** Wait for open connections to end instead of closing them. */
   graceful?: boolean;

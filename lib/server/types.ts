@@ -5,8 +5,11 @@ import type { Socket } from '../socket';
 
 /** What 'childExit' reports about a child process that ended on its own. */
 export interface ChildExit {
+  /** The child's process id. */
   pid: number;
+  /** Its exit code, or null when a signal ended it. */
   exitCode: number | null;
+  /** The signal that ended it, or null when it exited. */
   signal: NodeJS.Signals | null;
   /** Whether a fresh child took its place. */
   restarted: boolean;
@@ -14,8 +17,11 @@ export interface ChildExit {
 
 /** What 'workerExit' reports about a worker thread that ended on its own. */
 export interface WorkerExit {
+  /** The worker's thread id. */
   threadId: number;
+  /** Its exit code. */
   exitCode: number;
+  /** The error that ended it, when one did. */
   error?: Error;
   /** Whether a fresh worker took its place. */
   restarted: boolean;

@@ -3,19 +3,29 @@ import { invalidArgType, outOfRange } from '../errors';
 import type { NativeAddress, NativeAddressOut } from '../native';
 import type { Family } from './types';
 
+/** An IP address and port: sockaddr_in / sockaddr_in6 (Winsock `SOCKADDR_IN6`). */
 export interface SocketAddress {
+  /** The family the address is of; reported, not needed when giving one. */
   family?: 'inet' | 'inet6';
+  /** The IP literal, `127.0.0.1` or `::1` (no host names: no resolver runs). */
   address: string;
+  /** The port, 0 to 65535 (0 in bind(): the stack picks one). */
   port: number;
+  /** sin6_flowinfo (IPv6). */
   flowinfo?: number;
+  /** sin6_scope_id (IPv6): the interface of a link-local address. */
   scopeId?: number;
 }
 
+/** A Unix domain socket's address: sockaddr_un (AF_UNIX on Windows too). */
 export interface UnixAddress {
+  /** The family the address is of; reported, not needed when giving one. */
   family?: 'unix';
+  /** The socket's path in the file system (empty: unnamed). */
   path: string;
 }
 
+/** Any address a socket call takes or reports. */
 export type AnyAddress = SocketAddress | UnixAddress;
 
 /**

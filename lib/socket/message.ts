@@ -16,27 +16,43 @@ import type { Family, RecvOptions, SendOptions } from './types';
 
 /** A control message as the stack takes it: level, type, and the bytes of its data. */
 export interface ControlMessage {
+  /** cmsg_level: the protocol level (IPPROTO_IP, SOL_SOCKET, ... from `constants`). */
   level: number;
+  /** cmsg_type: the message's type at that level (IP_TOS, ...). */
   type: number;
+  /** The data, laid out as the stack expects it. */
   data: Uint8Array;
 }
 
 /** IP_PKTINFO / IPV6_PKTINFO: send from this source address (one of this host's), and interface (0: any). */
 export interface PacketInfoControl {
-  packetInfo: { address: string; interfaceIndex?: number };
+  /** The source to send from. */
+  packetInfo: {
+    /** One of this host's addresses, IPv4 or IPv6. */
+    address: string;
+    /** The interface to send on (0 or absent: any). */
+    interfaceIndex?: number;
+  };
 }
 
 /** SCM_RIGHTS (POSIX): the descriptors of these sockets, duplicated into the receiver. */
 export interface RightsControl {
-  rights: { readonly fd: number }[];
+  /** The sockets (anything with an `fd`) whose descriptors go along. */
+  rights: {
+    /** The descriptor to pass. */
+    readonly fd: number;
+  }[];
 }
 
+/** What sendMsg() sends besides the bytes: sendmsg(2) / Winsock `WSASendMsg`. */
 export interface SendMsgOptions extends SendOptions {
   /** The destination (a datagram socket that is not connected). */
   address?: AnyAddress | string;
+  /** Ancillary data (control messages) to send along. */
   control?: (ControlMessage | RightsControl | PacketInfoControl)[];
 }
 
+/** How recvMsg() reads: recvmsg(2) / Winsock `WSARecvMsg`. */
 export interface RecvMsgOptions extends RecvOptions {
   /** Room for control data in bytes (the ancbufsize of Python's recvmsg); default 1024. */
   controlSize?: number;
@@ -52,17 +68,51 @@ interface ControlBase {
 /** A received control message: decoded where the type is known, raw bytes always. */
 export type ReceivedControl =
   /** IP_PKTINFO / IPV6_PKTINFO: where the datagram was sent to, and on which interface it came. */
-  | (ControlBase & { kind: 'packetInfo'; address: string; interfaceIndex: number })
+  | (ControlBase & {
+    /** Decoded as IP_PKTINFO / IPV6_PKTINFO. */
+    kind: 'packetInfo';
+    /** The address the datagram was sent to. */
+    address: string;
+    /** The interface it arrived on. */
+    interfaceIndex: number;
+  })
   /** IP_TOS (after IP_RECVTOS) / IPV6_TCLASS. */
-  | (ControlBase & { kind: 'tos'; value: number })
+  | (ControlBase & {
+    /** Decoded as IP_TOS / IPV6_TCLASS. */
+    kind: 'tos';
+    /** The type-of-service (traffic class) byte. */
+    value: number;
+  })
   /** IP_TTL (after IP_RECVTTL) / IPV6_HOPLIMIT. */
-  | (ControlBase & { kind: 'ttl'; value: number })
+  | (ControlBase & {
+    /** Decoded as IP_TTL / IPV6_HOPLIMIT. */
+    kind: 'ttl';
+    /** The time-to-live (hop limit) the datagram arrived with. */
+    value: number;
+  })
   /** SO_TIMESTAMPNS (Linux): the time the datagram arrived. */
-  | (ControlBase & { kind: 'timestamp'; seconds: number; nanoseconds: number })
+  | (ControlBase & {
+    /** Decoded as SO_TIMESTAMPNS. */
+    kind: 'timestamp';
+    /** Whole seconds since the epoch. */
+    seconds: number;
+    /** And nanoseconds past them. */
+    nanoseconds: number;
+  })
   /** SCM_RIGHTS (POSIX): each descriptor as a single-use handle for Socket.adopt(). */
-  | (ControlBase & { kind: 'rights'; handles: ArrayBuffer[] })
-  | (ControlBase & { kind: 'raw' });
+  | (ControlBase & {
+    /** Decoded as SCM_RIGHTS. */
+    kind: 'rights';
+    /** One single-use handle per descriptor, for Socket.adopt(). */
+    handles: ArrayBuffer[];
+  })
+  /** A type this package does not decode: `level`, `type` and `data` only. */
+  | (ControlBase & {
+    /** Not decoded. */
+    kind: 'raw';
+  });
 
+/** What recvMsg() resolves with: recvmsg(2)'s msghdr / Winsock `WSAMSG`, as values. */
 export interface ReceivedMessage<F extends Family = Family> {
   /** The bytes, cut at the sizes asked for (the stack fills buffers in order). */
   buffers: Buffer[];
@@ -76,6 +126,7 @@ export interface ReceivedMessage<F extends Family = Family> {
   controlTruncated: boolean;
   /** msg_flags / WSAMSG.dwFlags, in the platform's numbers. */
   flags: number;
+  /** The control messages that came, decoded where their type is known. */
   control: ReceivedControl[];
 }
 

@@ -6,37 +6,57 @@ import type { NativeSocket } from '../native';
 import { binding } from '../native';
 import { describe } from '../errors';
 
+/** SO_LINGER's value: struct linger (Winsock's with u_short fields). */
 export interface Linger {
+  /** l_onoff: close() lingers (or, with 0 seconds, resets the connection). */
   enabled: boolean;
+  /** l_linger: how long close() lingers, in seconds. */
   seconds: number;
 }
 
 /** Each typed option and the type of its value (getOption's result, setOption's argument). */
 export interface OptionValues {
+  /** Bind a port another socket holds or held (TIME_WAIT); Winsock: may take a port another socket is bound to. */
   SO_REUSEADDR: boolean;
+  /** Share a port between sockets, each getting a share of the connections (Linux, BSD; not Windows). */
   SO_REUSEPORT: boolean;
+  /** Windows: no other socket may bind this port, even with SO_REUSEADDR. */
   SO_EXCLUSIVEADDRUSE: boolean;
+  /** Probe an idle connection (the times: setKeepAlive()). */
   SO_KEEPALIVE: boolean;
+  /** Allow sends to a broadcast address. */
   SO_BROADCAST: boolean;
+  /** Urgent data stays in the normal stream instead of being read with `oob`. */
   SO_OOBINLINE: boolean;
+  /** Send small writes at once (Nagle's algorithm off). */
   TCP_NODELAY: boolean;
+  /** An IPv6 socket takes IPv6 only, no IPv4-mapped peers (default: off on Linux, on on Windows). */
   IPV6_V6ONLY: boolean;
+  /** Multicast sent from this socket loops back to this host. */
   IP_MULTICAST_LOOP: boolean;
   /** recvMsg() then reports each datagram's destination address and interface. */
   IP_PKTINFO: boolean;
+  /** The IPv6 form of IP_PKTINFO. */
   IPV6_RECVPKTINFO: boolean;
   /** recvMsg() then reports each datagram's IP_TOS / IP_TTL. */
   IP_RECVTOS: boolean;
+  /** recvMsg() then reports each datagram's TTL. */
   IP_RECVTTL: boolean;
   /** recvMsg() then reports each datagram's arrival time (Linux). */
   SO_TIMESTAMPNS: boolean;
   /** A raw socket's sends then carry their own IP header. */
   IP_HDRINCL: boolean;
+  /** The receive buffer's size in bytes (Linux reports double what was set). */
   SO_RCVBUF: number;
+  /** The send buffer's size in bytes (Linux reports double what was set). */
   SO_SNDBUF: number;
+  /** The time-to-live of outgoing unicast packets. */
   IP_TTL: number;
+  /** The type-of-service byte of outgoing packets. */
   IP_TOS: number;
+  /** The time-to-live of outgoing multicast packets. */
   IP_MULTICAST_TTL: number;
+  /** What close() does with unsent bytes: linger `seconds`, or reset at once with 0. */
   SO_LINGER: Linger;
   /** The pending error's code name, or null (read only). */
   SO_ERROR: string | null;
@@ -44,6 +64,7 @@ export interface OptionValues {
   SO_TYPE: 'stream' | 'dgram' | 'raw' | `unknown (${number})`;
 }
 
+/** The name of a typed option: getOption() and setOption() take these. */
 export type OptionName = keyof OptionValues;
 /** The options setOption takes (SO_ERROR and SO_TYPE are read only). */
 export type WritableOptionName = Exclude<OptionName, 'SO_ERROR' | 'SO_TYPE'>;

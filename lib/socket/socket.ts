@@ -38,6 +38,11 @@ const fromNativeToken = Symbol('fromNative');
 // hundred bytes a socket, which is what a connection weighs.
 const NO_ACTIVITY = new Float64Array(3);
 
+/**
+ * A socket of the Berkeley API: `socket(2)` / Winsock `WSASocketW` when
+ * constructed, then one system call per method (each method's comment names
+ * it). `F`, the family given to the constructor, types its addresses.
+ */
 export class Socket<F extends Family = Family> extends SocketControls<F> {
   /** The address family: 'inet', 'inet6' or 'unix'. */
   readonly family: F;
@@ -66,7 +71,12 @@ export class Socket<F extends Family = Family> extends SocketControls<F> {
   /** write() returns false once this many bytes wait to be sent (as Node's streams). */
   writableHighWaterMark = 64 * 1024;
 
-  /** socket(2) / Winsock WSASocketW (overlapped, not inheritable). */
+  /**
+   * socket(2) / Winsock WSASocketW (overlapped, not inheritable).
+   * @param options the family, type and protocol (default a TCP socket: `inet`, `stream`).
+   * @param native not for callers: the socket the addon made (accept, adopt).
+   * @param token not for callers: the key of that path.
+   */
   constructor(options: SocketOptions<F> = {}, native?: NativeSocket, token?: symbol) {
     super();
     if (options === null || typeof options !== 'object') throw invalidArgType('options', 'of type object', options);
@@ -411,7 +421,14 @@ export class Socket<F extends Family = Family> extends SocketControls<F> {
 
   /** recvfrom(2) (recvmsg) / Winsock WSARecvFrom. `truncated`: the datagram was longer than `size`. */
   recvFrom(size: number = DEFAULT_RECV_SIZE, options?: RecvOptions):
-    Promise<{ data: Buffer; address: AddressOf<F>; truncated: boolean }> {
+    Promise<{
+      /** The datagram's bytes, at most `size`. */
+      data: Buffer;
+      /** The sender's address. */
+      address: AddressOf<F>;
+      /** Whether the datagram was longer than `size` (the rest is lost). */
+      truncated: boolean;
+    }> {
     try {
       const native = this.#open('recvFrom');
       checkSize(size);

@@ -8,14 +8,18 @@
 //   datagram: created ──bind / sendTo──▶ bound ──connect──▶ connected ──▶ closed
 //
 // close() is allowed in every state; options and addresses in all but closed.
+/** A socket's place in its lifecycle (the diagrams above); `socket.state` and the `'state'` event give it. */
 export type SocketState = 'created' | 'bound' | 'listening' | 'connecting' | 'connected' | 'closed';
 
 /** A call the socket's state does not allow, thrown before any system call. */
 export class SocketStateError extends Error {
+  /** Always `'ERR_SOCKET_STATE'`. */
   readonly code = 'ERR_SOCKET_STATE' as const;
   constructor(
     message: string,
+    /** The method refused: `'listen'`, `'send'`, ... */
     readonly operation: string,
+    /** The state the socket was in. */
     readonly state: SocketState,
   ) {
     super(message);

@@ -17,8 +17,9 @@ export interface CallMessage {
   call: string;
   /** Its arguments, printable. */
   args: string[];
-  /** performance.now() when the call started and when it completed. */
+  /** performance.now() when the call started. */
   start: number;
+  /** performance.now() when it completed. */
   end: number;
   /** The result, printable (absent when it failed). */
   result?: string;
@@ -28,10 +29,15 @@ export interface CallMessage {
 
 /** What `winsock:state` publishes: one message per state change of a Socket. */
 export interface StateMessage {
+  /** The socket's trace id, as in {@link CallMessage}. */
   id: number;
+  /** Its descriptor (SOCKET or fd); -1 once closed. */
   fd: number;
+  /** The state it entered. */
   state: string;
+  /** The state it left. */
   previous: string;
+  /** performance.now() at the change. */
   time: number;
   /** The Socket itself. */
   socket: object;

@@ -1,5 +1,5 @@
 'use strict';
-// Every code the README's error table lists, produced for real and checked
+// Every code the error table of docs/sockets.md lists, produced for real and checked
 // for its class and code; and the table lists every code this test knows.
 const assert = require('node:assert/strict');
 const fs = require('node:fs');
@@ -13,10 +13,10 @@ const { optionsWithout } = require('../support/options-without');
 const ROOT = path.join(__dirname, '..', '..');
 const CLASSES = { SocketError, SocketStateError, AbortError, UsageError, TypeError, RangeError, CodecError: codec.CodecError };
 
-/** The README table's rows: [code, class name]. */
-function readmeCodes() {
-  const readme = fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8');
-  const section = readme.slice(readme.indexOf('### Errors'), readme.indexOf('### The lifecycle'));
+/** The rows of the error table (docs/sockets.md, "Errors"): [code, class name]. */
+function tableCodes() {
+  const page = fs.readFileSync(path.join(ROOT, 'docs', 'sockets.md'), 'utf8');
+  const section = page.slice(page.indexOf('\n## Errors\n'), page.indexOf('\n## The lifecycle\n'));
   return [...section.matchAll(/^\| `([A-Z_0-9]+)`[^|]*\| `(\w+)` \|/gm)].map(([, code, cls]) => [code, cls]);
 }
 
@@ -31,7 +31,7 @@ async function failureOf(make) {
 }
 
 
-describe('every error code the README lists', () => {
+describe('every error code docs/sockets.md lists', () => {
   const { make, pair } = useSockets();
   const closedPort = () => make().bind({ address: '127.0.0.1', port: 0 }).localAddress().port;
   const frame = (length, typeId) => Buffer.from([0, 0, 0, length, 0, typeId, ...Buffer.alloc(length)]);
@@ -117,10 +117,10 @@ describe('every error code the README lists', () => {
   };
 
   it('lists every code this test produces, and no other', () => {
-    assert.deepEqual(readmeCodes().map(([code]) => code).sort(), Object.keys(PRODUCERS).sort());
+    assert.deepEqual(tableCodes().map(([code]) => code).sort(), Object.keys(PRODUCERS).sort());
   });
 
-  for (const [code, className] of readmeCodes()) {
+  for (const [code, className] of tableCodes()) {
     it(`produces ${code} as a ${className}`, async function () {
       this.timeout(20000);
       const error = await failureOf(PRODUCERS[code]);

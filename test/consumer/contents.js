@@ -7,6 +7,7 @@ const { execFileSync } = require('node:child_process');
 
 const REQUIRED = [
   'LICENSE', 'README.md', 'package.json',
+  'docs/README.md', 'docs/sockets.md',  // the guide the README links to
   'dist/index.js', 'dist/index.d.ts', 'dist/codec/index.js', 'dist/codec/index.d.ts',
   'dist/cli/main.js',    // the winsock command (package.json "bin")
   'codec/package.json',  // winsock/codec for resolvers without "exports" (TypeScript's node10)

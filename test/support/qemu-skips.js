@@ -13,6 +13,7 @@ const SKIPS = [
   [/a Python peer/, CHILD_NODE],
   [/the examples run/, CHILD_NODE],
   [/the README's API tour/, CHILD_NODE],
+  [/^the docs pages docs\/[\w-]+\.md, block \d+, (runs|type-checks and runs)$/, CHILD_NODE],
   [/^winsock (listen and connect|run|--help and winsock info|repl)/, CHILD_NODE],
   [/^the winsock command and a Python peer/, CHILD_NODE],
   [/^winsock atlas (runs|exits|renders|refuses)/, CHILD_NODE],
@@ -22,7 +23,7 @@ const SKIPS = [
   [/SO_TIMESTAMPNS|IP_RECVTTL/, 'qemu-user does not emulate setsockopt(SO_TIMESTAMPNS) nor getsockopt(IP_RECVTTL): ENOPROTOOPT'],
   [/joins a multicast group on loopback/, 'qemu-user does not emulate setsockopt(IP_MULTICAST_IF): ENOPROTOOPT'],
   [/reaps exactly the \d+ idle connections/, 'timing: emulated, 1000 clients trading every 100 ms miss the 1 s idle timeout'],
-  [/compile test\/types\/|type-checks the using blocks/, 'type-checks the .d.ts files with tsc, the same on every CPU (45 s emulated)'],
+  [/compile test\/types\/|type-checks the using blocks|agrees with the package's types/, 'type-checks the .d.ts files with tsc, the same on every CPU (45 s emulated)'],
 ];
 
 exports.mochaHooks = {
