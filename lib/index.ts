@@ -7,7 +7,8 @@
 export { Socket, SocketStateError } from './socket';
 export type {
   Family, SocketType, SocketOptions, SendOptions, RecvOptions, KeepAliveOptions, TransferredSocket,
-  ControlMessage, RightsControl, PacketInfoControl, SendMsgOptions, RecvMsgOptions, ReceivedControl, ReceivedMessage,
+  ControlMessage, RightsControl, PacketInfoControl, SendMsgOptions, RecvMsgOptions, ReceivedControl, ReceivedDatagram,
+  ReceivedMessage,
   SocketAddress, UnixAddress, AnyAddress, SocketState, OptionName, OptionValues, WritableOptionName, Linger,
 } from './socket';
 export { SocketError, AbortError, UsageError } from './errors';

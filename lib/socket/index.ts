@@ -7,7 +7,8 @@ export type {
 } from './types';
 export type { AnyAddress, AddressOf, SocketAddress, UnixAddress } from './address';
 export type {
-  ControlMessage, PacketInfoControl, ReceivedControl, ReceivedMessage, RecvMsgOptions, RightsControl, SendMsgOptions,
+  ControlMessage, PacketInfoControl, ReceivedControl, ReceivedDatagram, ReceivedMessage, RecvMsgOptions, RightsControl,
+  SendMsgOptions,
 } from './message';
 export { SocketStateError } from './state';
 export type { SocketState } from './state';

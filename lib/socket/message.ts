@@ -112,6 +112,16 @@ export type ReceivedControl =
     kind: 'raw';
   });
 
+/** What recvFrom() resolves with: the bytes of one datagram and its sender. */
+export interface ReceivedDatagram<F extends Family = Family> {
+  /** The datagram's bytes, at most `size`. */
+  data: Buffer;
+  /** The sender's address. */
+  address: AddressOf<F>;
+  /** Whether the datagram was longer than `size` (the rest is lost). */
+  truncated: boolean;
+}
+
 /** What recvMsg() resolves with: recvmsg(2)'s msghdr / Winsock `WSAMSG`, as values. */
 export interface ReceivedMessage<F extends Family = Family> {
   /** The bytes, cut at the sizes asked for (the stack fills buffers in order). */

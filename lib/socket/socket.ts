@@ -17,15 +17,15 @@ import { SocketControls, openFor } from './controls';
 import { socketDuplex } from './duplex';
 import { urgentListenersChanged } from './events';
 import { readingError, timedOutError } from './failures';
-import { type ReceivedMessage, type RecvMsgOptions, type SendMsgOptions, recvMsgOn, sendMsgOn } from './message';
+import {
+  type ReceivedDatagram, type ReceivedMessage, type RecvMsgOptions, type SendMsgOptions, recvMsgOn, sendMsgOn,
+} from './message';
 import { type Made, adopted, inherited, opened, paired, shareOf, shared } from './natives';
 import { Reader, recvKept, unread } from './reading';
 import { type Kind, type Operation, type SocketState, NEXT, OPERATION_BIT, allowedMask, check } from './state';
 import type { Family, RecvOptions, SendOptions, SocketOptions, SocketType, TransferredSocket } from './types';
 import { UrgentWatch } from './urgent';
 import { Writer } from './writing';
-
-export type { Family, KeepAliveOptions, RecvOptions, SendOptions, SocketOptions, SocketType, TransferredSocket } from './types';
 
 const DEFAULT_RECV_SIZE = 65536;
 // lastActivity is kept natively on uv_hrtime's clock; performance.now()
@@ -421,14 +421,7 @@ export class Socket<F extends Family = Family> extends SocketControls<F> {
 
   /** recvfrom(2) (recvmsg) / Winsock WSARecvFrom. `truncated`: the datagram was longer than `size`. */
   recvFrom(size: number = DEFAULT_RECV_SIZE, options?: RecvOptions):
-    Promise<{
-      /** The datagram's bytes, at most `size`. */
-      data: Buffer;
-      /** The sender's address. */
-      address: AddressOf<F>;
-      /** Whether the datagram was longer than `size` (the rest is lost). */
-      truncated: boolean;
-    }> {
+    Promise<ReceivedDatagram<F>> {
     try {
       const native = this.#open('recvFrom');
       checkSize(size);
@@ -438,7 +431,7 @@ export class Socket<F extends Family = Family> extends SocketControls<F> {
       return (signal === undefined
         ? native.recvFrom(size, flags, 0)
         : cancellable(native, signal, (id) => native.recvFrom(size, flags, id))) as
-        Promise<{ data: Buffer; address: AddressOf<F>; truncated: boolean }>;
+        Promise<ReceivedDatagram<F>>;
     } catch (error) {
       return Promise.reject(error);
     }
