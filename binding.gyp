@@ -52,6 +52,7 @@
         }, {
           "sources": [
             "native/posix/address.cc",
+            "native/posix/batch.cc",
             "native/posix/calls.cc",
             "native/posix/constants.cc",
             "native/posix/errors.cc",

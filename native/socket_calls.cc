@@ -2,6 +2,7 @@
 // checks here, then one sys:: call (bind, listen, accept, connect, send,
 // recv, sendto, recvfrom, shutdown, the addresses, the options, FIONREAD,
 // SIOCATMARK, keep-alive).
+#include <algorithm>
 #include <cstring>
 #include <vector>
 
@@ -95,6 +96,67 @@ Napi::Value SocketWrap::SendTo(const Napi::CallbackInfo& info) {
   request.data = reinterpret_cast<const char*>(bytes.Data());
   request.length = bytes.ByteLength();
   return Start(info, request, "sendto", 0, true);
+}
+
+// sendToMany(bytes, spans, peers, start, end): sendmmsg(2), the datagrams
+// [start, end) of a batch in one call (lib/socket/datagram-batch.ts).
+// Datagram i is bytes[spans[3i], +spans[3i+1]) to peers[spans[3i+2]].
+// Returns how many went, in order (sys::socket_send_datagrams): 0 when the
+// next must go by sendTo(), which reports its own outcome, as must any
+// whose address this call cannot read; -1 when every one must.
+Napi::Value SocketWrap::SendToMany(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  sys::Socket* socket = Open();
+  if (!info[1].IsTypedArray() || info[1].As<Napi::TypedArray>().TypedArrayType() != napi_int32_array) {
+    throw TypeError(env, "ERR_INVALID_ARG_TYPE", "spans must be an Int32Array");
+  }
+  if (!info[2].IsArray()) throw TypeError(env, "ERR_INVALID_ARG_TYPE", "peers must be an Array");
+  const int32_t start = Int32Arg(info, 3, "start", 0);
+  int32_t end = Int32Arg(info, 4, "end", 0);
+  Napi::Int32Array spans = info[1].As<Napi::Int32Array>();
+  if (start < 0 || end < start || static_cast<size_t>(end) * 3 > spans.ElementLength()) {
+    throw RangeError(env, "ERR_OUT_OF_RANGE", "start and end must lie within spans");
+  }
+  end = std::min<int32_t>(end, start + static_cast<int32_t>(sys::kDatagramBatch));
+  Napi::Array peers = info[2].As<Napi::Array>();
+  const uint32_t peer_count = peers.Length();
+  // Each peer read once, the first time an entry names it; an address this
+  // call cannot read ends the batch before its datagram.
+  std::vector<sys::Address> addresses(std::min<uint32_t>(peer_count, sys::kDatagramBatch));
+  std::vector<bool> read(addresses.size(), false);
+  const sys::AddressKind kind = sys::socket_address_kind(socket);
+  int32_t last = start;
+  for (; last < end; last++) {
+    const int32_t peer = spans[static_cast<size_t>(last) * 3 + 2];
+    if (peer < 0 || static_cast<size_t>(peer) >= addresses.size()) {
+      throw RangeError(env, "ERR_OUT_OF_RANGE", "a span's peer must index peers");
+    }
+    if (read[peer]) continue;
+    try {
+      addresses[peer] = ToAddress(peers.Get(static_cast<uint32_t>(peer)), kind);
+    } catch (const Napi::Error&) {
+      break;  // sendTo() of that datagram throws the same error, in its place
+    }
+    read[peer] = true;
+  }
+  socket = Open();  // a getter of an address may have closed it
+  Napi::Uint8Array bytes = BytesArg(info, 0);
+  const size_t size = bytes.ByteLength();
+  sys::Datagram datagrams[sys::kDatagramBatch];
+  const int32_t count = last - start;
+  for (int32_t i = 0; i < count; i++) {
+    const size_t at = static_cast<size_t>(start + i) * 3;
+    const int32_t offset = spans[at];
+    const int32_t length = spans[at + 1];
+    if (offset < 0 || length < 0 || static_cast<size_t>(offset) + static_cast<size_t>(length) > size) {
+      throw RangeError(env, "ERR_OUT_OF_RANGE", "a span must lie within bytes");
+    }
+    datagrams[i] = sys::Datagram{reinterpret_cast<const char*>(bytes.Data()) + offset,
+                                 static_cast<size_t>(length), &addresses[spans[at + 2]]};
+  }
+  const int sent = count == 0 ? 0 : sys::socket_send_datagrams(socket, datagrams, static_cast<size_t>(count));
+  if (sent > 0) Stamp(sys::OpKind::SendTo);
+  return Napi::Number::New(env, sent);
 }
 
 // recvFrom(size, flags, cancelId): recvmsg / WSARecvFrom.

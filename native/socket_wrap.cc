@@ -61,6 +61,7 @@ Napi::Function SocketWrap::Define(Napi::Env env) {
       InstanceMethod<&SocketWrap::Guarded<&SocketWrap::Recv>>("recv", method),
       InstanceMethod<&SocketWrap::Guarded<&SocketWrap::SendTo>>("sendTo", method),
       InstanceMethod<&SocketWrap::Guarded<&SocketWrap::RecvFrom>>("recvFrom", method),
+      InstanceMethod<&SocketWrap::Guarded<&SocketWrap::SendToMany>>("sendToMany", method),
       InstanceMethod<&SocketWrap::Guarded<&SocketWrap::SendMsg>>("sendMsg", method),
       InstanceMethod<&SocketWrap::Guarded<&SocketWrap::RecvMsg>>("recvMsg", method),
       InstanceMethod<&SocketWrap::Guarded<&SocketWrap::Share>>("share", method),

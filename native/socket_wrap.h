@@ -70,6 +70,7 @@ class SocketWrap : public Napi::ObjectWrap<SocketWrap> {
   Napi::Value Recv(const Napi::CallbackInfo& info);
   Napi::Value SendTo(const Napi::CallbackInfo& info);
   Napi::Value RecvFrom(const Napi::CallbackInfo& info);
+  Napi::Value SendToMany(const Napi::CallbackInfo& info);
   // socket_messages.cc: sendmsg/recvmsg, socketpair, sharing with a process.
   Napi::Value SendMsg(const Napi::CallbackInfo& info);
   Napi::Value RecvMsg(const Napi::CallbackInfo& info);

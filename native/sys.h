@@ -352,6 +352,25 @@ Op* op_new(OpKind kind);
 // (libuv, a threadsafe function). Nothing in sys:: throws either: a failed
 // allocation is an operation's error_out_of_memory().
 void op_submit(Socket* socket, Op* op);
+// One datagram of a batch (socket_send_datagrams): its bytes and where to.
+struct Datagram {
+  const char* data;
+  size_t length;
+  const Address* address;
+};
+// The most datagrams socket_send_datagrams takes in one call.
+constexpr size_t kDatagramBatch = 256;
+// sendmmsg(2): sends the datagrams in order, synchronously, as many as the
+// stack takes at once, and returns how many went (each whole). It stops
+// short of any that would fail or wait, and takes none while an operation
+// waits in the socket's write queue: the caller sends the first of the rest
+// with op_submit, which reports that datagram's own outcome or queues it.
+// Returns -1 where each datagram must go on its own: a backend without the
+// call (Winsock has no WSASendMMsg), or a socket whose send could report a
+// pending asynchronous error (connected, IP_RECVERR), which a batch would
+// consume and lose (sendmmsg(2): "the error code is lost").
+int socket_send_datagrams(Socket* socket, const Datagram* datagrams, size_t count);
+
 // Asks a pending operation to stop (an AbortSignal, stopReading): it
 // completes with `aborted` set, inline or later from the loop, or normally if
 // it finished first (its result is then delivered, never lost). Only for an

@@ -17,7 +17,7 @@ const VALUES = [
 const METHODS = [
   'bind', 'listen', 'accept', 'connect', 'send', 'recv', 'sendTo', 'recvFrom', 'waitUrgent', 'cancel',
   'shutdown', 'setsockopt', 'getsockopt', 'bytesAvailable', 'atMark', 'setKeepAlive', 'startReading',
-  'stopReading', 'activitySlot', 'sendMsg', 'recvMsg', 'share',
+  'stopReading', 'activitySlot', 'sendMsg', 'recvMsg', 'share', 'sendToMany',
 ];
 
 function attempt(fn) {

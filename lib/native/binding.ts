@@ -32,6 +32,12 @@ export interface NativeSocket {
   send(data: Uint8Array, flags: number): number | Promise<number>;
   recv(size: number, flags: number, cancelId: number): Promise<Buffer>;
   sendTo(data: Uint8Array, address: NativeAddress | string, flags: number): number | Promise<number>;
+  /**
+   * sendmmsg(2): datagrams [start, end) of a batch, datagram i being
+   * data[spans[3i], +spans[3i+1]) to peers[spans[3i+2]]. How many went, in
+   * order; 0: the next must go by sendTo(); -1: every one must.
+   */
+  sendToMany(data: Uint8Array, spans: Int32Array, peers: (NativeAddress | string)[], start: number, end: number): number;
   recvFrom(size: number, flags: number, cancelId: number):
     Promise<{ data: Buffer; address: NativeAddressOut; truncated: boolean }>;
   sendMsg(data: Uint8Array, address: NativeAddress | string | undefined, flags: number,

@@ -6,7 +6,7 @@ import { performance } from 'node:perf_hooks';
 import { type MessageRegistry, type Message, type MessagesOptions, messages, sendMessage } from '../codec';
 import { AbortError, invalidArgType, invalidArgValue, optionsObject } from '../errors';
 import { type NativeSocket, binding, constants } from '../native';
-import { publishState, stateChannel } from '../trace';
+import { callChannel, publishState, stateChannel } from '../trace';
 import { type AddressOf, type AnyAddress, toNative } from './address';
 import {
   bytesOf, checkBacklog, checkFamily, checkSignal, checkSize, checkTimeout, checkType, flagsOf, readingOf, shutdownOf,
@@ -14,6 +14,7 @@ import {
 import { cancellable, nextCancelId } from './cancel';
 import { chunks } from './chunks';
 import { SocketControls, openFor } from './controls';
+import { BATCHED_SIZE_LIMIT, DatagramBatch } from './datagram-batch';
 import { socketDuplex } from './duplex';
 import { urgentListenersChanged } from './events';
 import { readingError, timedOutError } from './failures';
@@ -67,6 +68,10 @@ export class Socket<F extends Family = Family> extends SocketControls<F> {
   #reader: Reader | null = null;
   #writer: Writer | null = null;
   #duplex: Duplex | null = null;
+  // The sendTo() calls of this turn after its first (datagram-batch.ts),
+  // made by the first such call; and whether a sendTo() went this turn.
+  #batch: DatagramBatch | null = null;
+  #sentThisTurn = false;
 
   /** write() returns false once this many bytes wait to be sent (as Node's streams). */
   writableHighWaterMark = 64 * 1024;
@@ -156,6 +161,8 @@ export class Socket<F extends Family = Family> extends SocketControls<F> {
 
   #open(operation: Operation): NativeSocket {
     if ((this.#allowed & OPERATION_BIT[operation]) === 0) check(this.#kind, this.#state, operation);
+    // Every call comes after the sendTo() calls made before it.
+    if (this.#batch !== null) this.#batch.flush(true);
     return this.#native as NativeSocket;
   }
 
@@ -406,17 +413,51 @@ export class Socket<F extends Family = Family> extends SocketControls<F> {
     return this.#writer?.discarded ?? 0;
   }
 
-  /** sendto(2) / Winsock WSASendTo. An unbound datagram socket is bound by the stack. */
+  /**
+   * sendto(2) / Winsock WSASendTo. An unbound datagram socket is bound by
+   * the stack. On Linux and macOS the sendTo() calls a bound datagram
+   * socket makes in one turn after its first go out together at the turn's
+   * end, in order (sendmmsg(2) on Linux); each promise settles as a lone
+   * call's would.
+   */
   sendTo(data: Uint8Array | string, address: AnyAddress | string, options?: SendOptions): Promise<number> {
     try {
-      const native = this.#open('sendTo');
+      if ((this.#allowed & OPERATION_BIT.sendTo) === 0) check(this.#kind, this.#state, 'sendTo');
+      const native = this.#native as NativeSocket;
       const flags = flagsOf(options);
-      const sent = native.sendTo(bytesOf(data, options?.encoding), toNative(address), flags);
+      const bytes = bytesOf(data, options?.encoding);
+      const peer = toNative(address);
+      const batch = this.#batch;
+      if ((this.#sentThisTurn || batch?.pending) && flags === 0 && bytes.length <= BATCHED_SIZE_LIMIT &&
+          this.#batchable()) {
+        return (this.#batch ??= new DatagramBatch(native)).add(bytes, peer);
+      }
+      batch?.flush(true);  // what waits goes first
+      const sent = native.sendTo(bytes, peer, flags);
       this.#advance('sendTo');
+      this.#noteSendTo();
       return typeof sent === 'number' ? Promise.resolve(sent) : sent;
     } catch (error) {
       return Promise.reject(error);
     }
+  }
+
+  // A bound, unconnected datagram socket nobody traces (a trace shows each
+  // call as made), whose backend has not refused batches.
+  #batchable(): boolean {
+    return this.#state === 'bound' && this.type === 'dgram' && !callChannel.hasSubscribers &&
+      !(this.#batch?.oneByOne ?? false);
+  }
+
+  // Marks the turn in which a sendTo() went, until its microtasks end:
+  // sendTo() calls after it in the same turn are batched, and sent then.
+  #noteSendTo(): void {
+    if (this.#sentThisTurn || this.type !== 'dgram' || this.#batch?.oneByOne) return;
+    this.#sentThisTurn = true;
+    queueMicrotask(() => {
+      this.#sentThisTurn = false;
+      this.#batch?.flush();
+    });
   }
 
   /** recvfrom(2) (recvmsg) / Winsock WSARecvFrom. `truncated`: the datagram was longer than `size`. */
@@ -533,6 +574,7 @@ export class Socket<F extends Family = Family> extends SocketControls<F> {
     const native = this.#native;
     if (native === null) return;
     this.#keepActivity();
+    this.#batch?.flush(true);  // what sendTo() was given before the close goes first
     this.#native = null;
     if (this.#urgent !== null) this.#urgent.waiting = false;
     this.#reader?.close();

@@ -113,6 +113,7 @@ Step do_accept(Socket* socket, PosixOp* op) {
 Step do_connect(Socket* socket, PosixOp* op) {
   if (!op->connect_started) {
     op->connect_started = true;
+    socket->batches_sends = false;  // a connected datagram socket's sends report ICMP errors
     if (connect(socket->fd, reinterpret_cast<const sockaddr*>(op->address->storage),
                 static_cast<socklen_t>(op->address->length)) == 0) {
       return Step::Done;

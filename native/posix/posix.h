@@ -107,6 +107,10 @@ struct Socket {
   bool write_armed = false;
   bool redo_pending = false;
   bool keeps_alive = false;
+  // A datagram socket made here that was never connected and never asked
+  // for IP_RECVERR: no asynchronous error can be pending for its sends, so
+  // socket_send_datagrams may batch them (batch.cc).
+  bool batches_sends = false;
   // The io_uring engine: what its events said the socket can do (UV_READABLE,
   // UV_WRITABLE, UV_PRIORITIZED), each until a system call says otherwise.
   // A new socket tries its system calls first, as with epoll.
@@ -196,6 +200,9 @@ Step perform(Socket* socket, PosixOp* op);
 bool own_send_bytes(PosixOp* op);
 // Whether a system call's errno says "try again on readiness".
 inline bool would_block(int code) { return code == EAGAIN || code == EWOULDBLOCK || code == EINTR; }
+// batch.cc: setsockopt(level, name) asks for asynchronous errors to be
+// reported (IP_RECVERR, IPV6_RECVERR): the socket's sends go one by one.
+bool receives_errors(int level, int name);
 // message.cc: one try of sendmsg / recvmsg; false when it would block.
 bool message_send(Socket* socket, PosixOp* op);
 bool own_control_bytes(PosixOp* op);

@@ -107,7 +107,11 @@ Socket* socket_open(Loop* loop, int family, int type, int protocol, Error* error
   if (socket == nullptr) {
     ::close(fd);
     *error = Error{ENOMEM, "socket"};
+    return nullptr;
   }
+  // Only a socket whose whole history is known here (not an adopted or a
+  // paired one, which may be connected).
+  socket->batches_sends = type == SOCK_DGRAM && family != AF_UNSPEC;
   return socket;
 }
 
@@ -218,6 +222,7 @@ Error socket_remote_address(Socket* socket, Address* out) {
 }
 
 Error socket_set_option(Socket* socket, int level, int name, const void* value, size_t length) {
+  if (receives_errors(level, name)) socket->batches_sends = false;
   return result(setsockopt(socket->fd, level, name, value, static_cast<socklen_t>(length)),
                 "setsockopt");
 }

@@ -94,4 +94,9 @@ void finish_send(WinOp* op, int code, DWORD bytes) {
 }
 
 }  // namespace winop
+
+// Winsock has no sendmmsg: each datagram is an overlapped WSASendTo of its
+// own (the caller sends them one by one).
+int socket_send_datagrams(Socket*, const Datagram*, size_t) { return -1; }
+
 }  // namespace sys
