@@ -120,24 +120,30 @@ Napi::Value SocketWrap::SendToMany(const Napi::CallbackInfo& info) {
   end = std::min<int32_t>(end, start + static_cast<int32_t>(sys::kDatagramBatch));
   Napi::Array peers = info[2].As<Napi::Array>();
   const uint32_t peer_count = peers.Length();
-  // Each peer read once, the first time an entry names it; an address this
-  // call cannot read ends the batch before its datagram.
-  std::vector<sys::Address> addresses(std::min<uint32_t>(peer_count, sys::kDatagramBatch));
-  std::vector<bool> read(addresses.size(), false);
+  // Each datagram's peer, read again only where it differs from the one
+  // before (the batch names a run of datagrams to one peer once); an
+  // address this call cannot read ends the batch before its datagram.
+  sys::Address addresses[sys::kDatagramBatch];
+  size_t slot_of[sys::kDatagramBatch];
+  size_t slots = 0;
+  int32_t previous = -1;
   const sys::AddressKind kind = sys::socket_address_kind(socket);
   int32_t last = start;
   for (; last < end; last++) {
     const int32_t peer = spans[static_cast<size_t>(last) * 3 + 2];
-    if (peer < 0 || static_cast<size_t>(peer) >= addresses.size()) {
+    if (peer < 0 || static_cast<uint32_t>(peer) >= peer_count) {
       throw RangeError(env, "ERR_OUT_OF_RANGE", "a span's peer must index peers");
     }
-    if (read[peer]) continue;
-    try {
-      addresses[peer] = ToAddress(peers.Get(static_cast<uint32_t>(peer)), kind);
-    } catch (const Napi::Error&) {
-      break;  // sendTo() of that datagram throws the same error, in its place
+    if (peer != previous) {
+      try {
+        addresses[slots] = ToAddress(peers.Get(static_cast<uint32_t>(peer)), kind);
+      } catch (const Napi::Error&) {
+        break;  // sendTo() of that datagram throws the same error, in its place
+      }
+      slots++;
+      previous = peer;
     }
-    read[peer] = true;
+    slot_of[last - start] = slots - 1;
   }
   socket = Open();  // a getter of an address may have closed it
   Napi::Uint8Array bytes = BytesArg(info, 0);
@@ -152,7 +158,7 @@ Napi::Value SocketWrap::SendToMany(const Napi::CallbackInfo& info) {
       throw RangeError(env, "ERR_OUT_OF_RANGE", "a span must lie within bytes");
     }
     datagrams[i] = sys::Datagram{reinterpret_cast<const char*>(bytes.Data()) + offset,
-                                 static_cast<size_t>(length), &addresses[spans[at + 2]]};
+                                 static_cast<size_t>(length), &addresses[slot_of[i]]};
   }
   const int sent = count == 0 ? 0 : sys::socket_send_datagrams(socket, datagrams, static_cast<size_t>(count));
   if (sent > 0) Stamp(sys::OpKind::SendTo);

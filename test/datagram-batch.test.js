@@ -10,15 +10,20 @@ const { useSockets } = require('./support/sockets');
 
 const posix = backend === 'posix';
 
-/** Counts the addon's sendToMany calls and what they returned, while `run` runs. */
+/** The addon's sendToMany calls and what each returned (or threw), while `run` runs. */
 async function countingBatches(run) {
   const prototype = binding.NativeSocket.prototype;
   const original = prototype.sendToMany;
   const returned = [];
   prototype.sendToMany = function (...args) {
-    const sent = original.apply(this, args);
-    returned.push(sent);
-    return sent;
+    try {
+      const sent = original.apply(this, args);
+      returned.push(sent);
+      return sent;
+    } catch (error) {
+      returned.push(`threw ${error.code}`);
+      throw error;
+    }
   };
   try {
     await run();
@@ -49,6 +54,22 @@ describe('sendTo() calls made in one turn', () => {
     });
     assert.deepEqual(results, texts.map((text) => text.length));
     assert.deepEqual(await receive(receiver, texts.length), texts);
+    if (posix) assert.ok(batches.length >= 3 && batches.every((sent) => sent > 0), `sendToMany returned ${batches}`);
+  });
+
+  it('keep being batched through a backlog that names hundreds of peers in turn', async () => {
+    const receivers = [datagram(), datagram()];
+    for (const receiver of receivers) receiver.setOption('SO_RCVBUF', 1 << 20);
+    const sender = datagram();
+    const texts = Array.from({ length: 600 }, (_, i) => `datagram ${i}`);
+    let results;
+    const batches = await countingBatches(async () => {
+      results = await Promise.all(texts.map((text, i) => sender.sendTo(text, receivers[i % 2].localAddress())));
+    });
+    assert.deepEqual(results, texts.map((text) => text.length));
+    for (const [r, receiver] of receivers.entries()) {
+      assert.deepEqual(await receive(receiver, 300), texts.filter((_, i) => i % 2 === r));
+    }
     if (posix) assert.ok(batches.length >= 3 && batches.every((sent) => sent > 0), `sendToMany returned ${batches}`);
   });
 

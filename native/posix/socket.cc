@@ -111,7 +111,7 @@ Socket* socket_open(Loop* loop, int family, int type, int protocol, Error* error
   }
   // Only a socket whose whole history is known here (not an adopted or a
   // paired one, which may be connected).
-  socket->batches_sends = type == SOCK_DGRAM && family != AF_UNSPEC;
+  socket->batches_sends = type == SOCK_DGRAM;
   return socket;
 }
 
