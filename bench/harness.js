@@ -3,7 +3,8 @@
 // reads, running the client role here or in a forked child, and a registry
 // of things to close so that a failed or timed-out scenario leaves nothing
 // open (the bench must exit by itself).
-const { fork } = require('node:child_process');
+const { execFile, fork } = require('node:child_process');
+const fs = require('node:fs');
 const net = require('node:net');
 const path = require('node:path');
 
@@ -146,6 +147,27 @@ async function runClient(shape, scenario, role, params) {
   }
 }
 
+// The C anchor (bench/anchor/loop.c), which bench/setup.sh builds here.
+const LOOP = path.join(__dirname, '..', '.cache', 'bench', 'loop');
+
+/** Why the C anchor cannot run here, or null. */
+function loopUnavailable() {
+  if (process.platform !== 'linux' || winsock.underWine) return 'the C loop is a Linux program (epoll)';
+  if (!fs.existsSync(LOOP)) return 'not built: bash bench/setup.sh builds it (gcc)';
+  return null;
+}
+
+/** Runs the C anchor with `args`; resolves with the JSON it printed. */
+function runLoop(args) {
+  return new Promise((resolve, reject) => {
+    const child = execFile(LOOP, args.map(String), { timeout: 300000 }, (error, stdout, stderr) => {
+      if (error) reject(new Error(`loop ${args.join(' ')}: ${error.message}${stderr ? `\n${stderr}` : ''}`));
+      else resolve(JSON.parse(stdout.trim().split('\n').pop()));
+    });
+    track(() => { if (child.exitCode === null) child.kill(); });
+  });
+}
+
 module.exports = {
-  LOOPBACK, winsock, track, closeAll, subscribe, winsockListener, nodeListener, readExactly, isClosed, forkRole, runClient,
+  LOOPBACK, LOOP, loopUnavailable, runLoop, winsock, track, closeAll, subscribe, winsockListener, nodeListener, readExactly, isClosed, forkRole, runClient,
 };

@@ -9,7 +9,7 @@ const { execFile, fork, spawn } = require('node:child_process');
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
-const { track, winsock } = require('../harness');
+const { LOOP, track, winsock } = require('../harness');
 
 const METRICS = [
   { key: 'rate', unit: 'requests/s', better: 'higher' },
@@ -78,6 +78,24 @@ function wineServer(impl) {
   };
 }
 
+// The C anchor's HTTP responder (bench/anchor/loop.c http-server): its
+// port on stdout, its resident size from /proc, and it stops when its stdin closes.
+function loopServer() {
+  const child = spawn(LOOP, ['http-server'], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const stop = track(() => child.stdin.end());
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  const port = new Promise((resolve, reject) => {
+    let out = '';
+    child.stdout.on('data', (chunk) => {
+      out += chunk;
+      if (out.includes('\n')) resolve(JSON.parse(out.split('\n')[0]).port);
+    });
+    child.once('exit', (code) => reject(new Error(`the C loop's server exited with ${code}`)));
+  });
+  const rss = async () => Number(/VmRSS:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${child.pid}/status`, 'utf8'))[1]) * 1024;
+  return { port, rss, stop, exited };
+}
+
 /**
  * wrk with one thread on a CPU of its own (taskset, the last CPU), when the
  * machine has two or more: a load generator that competes with the server
@@ -107,9 +125,9 @@ function wrk(port, { connections, depth, seconds }) {
   });
 }
 
-/** One run: { rate, p50, p99, rss } for `impl` under wrk. */
+/** One run: { rate, p50, p99, rss } for `impl` ('c': the C loop) under wrk. */
 async function drive(impl, { connections, depth, quick, scale, wine }) {
-  const server = wine ? wineServer(impl) : forkServer(impl);
+  const server = impl === 'c' ? loopServer() : wine ? wineServer(impl) : forkServer(impl);
   try {
     const port = await server.port;
     const figures = await wrk(port, { connections, depth, seconds: quick ? 1 : Math.max(1, Math.round(10 * scale)) });
@@ -138,6 +156,7 @@ function httpScenario(name, { connections, depth }) {
     // the Linux node drives the scenario (bench/run.js --wine-server).
     unavailable: () => (winsock.underWine ? 'wrk runs on Linux: npm run bench:win32 measures this from there with --wine-server' : null),
     run: ({ impl, quick, scale = 1, wineServer: wine = false }) => drive(impl, { connections, depth, quick, scale, wine }),
+    anchor: ({ quick, scale = 1 }) => drive('c', { connections, depth, quick, scale, wine: false }),
   };
 }
 

@@ -3,7 +3,7 @@
 // server answers), both close. CONCURRENCY client loops run side by side,
 // the same for winsock and node. Metric: connections/s, measured by the client.
 const net = require('node:net');
-const { winsock, winsockListener, nodeListener, readExactly, isClosed, runClient, track } = require('../harness');
+const { runLoop, winsock, winsockListener, nodeListener, readExactly, isClosed, runClient, track } = require('../harness');
 
 const SIZE = 64;
 const CONCURRENCY = 4;
@@ -22,6 +22,9 @@ async function lanes(count, once) {
   await Promise.all(Array.from({ length: Math.min(CONCURRENCY, count) }, lane));
   return count / ((performance.now() - start) / 1000);
 }
+
+/** How many connections a run makes. */
+const connections = (quick, scale = 1) => (quick ? 100 : Math.round(20000 * scale));
 
 const roles = {
   winsock({ address, count }) {
@@ -116,8 +119,9 @@ module.exports = {
   better: 'higher',
   note: () => `${CONCURRENCY} at a time`,
   roles,
+  anchor: ({ shape, quick, scale = 1 }) => runLoop(['churn', connections(quick, scale), shape]).then((f) => f.value),
   async run({ impl, shape, quick, scale = 1 }) {
-    const count = quick ? 100 : Math.round(20000 * scale);
+    const count = connections(quick, scale);
     const server = impl === 'winsock' ? serveWinsock(count) : await serveNode(count);
     try {
       const rate = await runClient(shape, 'churn', impl, { address: server.address, count });

@@ -6,13 +6,16 @@
 // chunk) if it exists, else a recv() loop. node: write() + 'drain', 'data'.
 const net = require('node:net');
 const { once } = require('node:events');
-const { winsock, winsockListener, nodeListener, runClient, track } = require('../harness');
+const { runLoop, winsock, winsockListener, nodeListener, runClient, track } = require('../harness');
 
 const CHUNK = 64 * 1024;
 // recv() size for the fallback read loop; 64 KiB vs 256 KiB / 1 MiB made no
 // measurable difference on loopback (recv returns what is queued, <= the socket buffer).
 const RECV_SIZE = 65536;
 const chunk = Buffer.alloc(CHUNK, 0x62);
+
+/** How many bytes a run sends: 1 GiB at scale 1. */
+const totalBytes = (quick, scale = 1) => (quick ? 8 : Math.round(16384 * scale)) * CHUNK;
 
 const roles = {
   async winsock({ address, total }) {
@@ -112,8 +115,9 @@ module.exports = {
   better: 'higher',
   note,
   roles,
+  anchor: ({ shape, quick, scale = 1 }) => runLoop(['tcp-bulk', totalBytes(quick, scale), shape]).then((f) => f.value),
   async run({ impl, shape, quick, scale = 1 }) {
-    const total = quick ? 8 * CHUNK : Math.round(16384 * scale) * CHUNK;  // 1 GiB at scale 1
+    const total = totalBytes(quick, scale);
     const server = impl === 'winsock' ? await serveWinsock() : await serveNode();
     try {
       await runClient(shape, 'tcp-bulk', impl, { address: server.address, total });

@@ -3,7 +3,7 @@
 // next one as soon as the whole echo arrived. winsock: startReading() and
 // write() on both ends; node: net 'data' and write(). Metric: round trips/s.
 const net = require('node:net');
-const { winsock, winsockListener, nodeListener, runClient, track } = require('../harness');
+const { runLoop, winsock, winsockListener, nodeListener, runClient, track } = require('../harness');
 
 const SIZE = 64;
 const message = Buffer.alloc(SIZE, 0x66);
@@ -16,6 +16,9 @@ function counter(onMessage) {
     for (; pending >= SIZE; pending -= SIZE) onMessage();
   };
 }
+
+/** How many round trips a run makes. */
+const roundTrips = (quick, scale = 1) => (quick ? 500 : Math.round(50000 * scale));
 
 const roles = {
   winsock({ address, count }) {
@@ -97,10 +100,12 @@ module.exports = {
   unit: 'round trips/s',
   better: 'higher',
   roles,
+  // The C loop knows one way of ping-pong: tcp-pingpong's.
+  anchor: ({ shape, quick, scale = 1 }) => runLoop(['tcp-pingpong', roundTrips(quick, scale), shape]).then((f) => f.value),
   async run({ impl, shape, quick, scale = 1 }) {
     const server = impl === 'winsock' ? await serveWinsock() : await serveNode();
     try {
-      const rate = await runClient(shape, 'tcp-pingpong-fast', impl, { address: server.address, count: quick ? 500 : Math.round(50000 * scale) });
+      const rate = await runClient(shape, 'tcp-pingpong-fast', impl, { address: server.address, count: roundTrips(quick, scale) });
       await server.served;
       return rate;
     } finally {

@@ -3,10 +3,13 @@
 // the whole echo before the next send. winsock: plain send()/recv();
 // node: net write() + 'data'. Metric: round trips/s, measured by the client.
 const net = require('node:net');
-const { winsock, winsockListener, nodeListener, readExactly, runClient, track } = require('../harness');
+const { runLoop, winsock, winsockListener, nodeListener, readExactly, runClient, track } = require('../harness');
 
 const SIZE = 64;
 const message = Buffer.alloc(SIZE, 0x61);
+
+/** How many round trips a run makes. */
+const roundTrips = (quick, scale = 1) => (quick ? 500 : Math.round(50000 * scale));
 
 const roles = {
   async winsock({ address, count }) {
@@ -95,10 +98,12 @@ module.exports = {
   unit: 'round trips/s',
   better: 'higher',
   roles,
+  // The C loop: the same exchange, one thread, epoll.
+  anchor: ({ shape, quick, scale = 1 }) => runLoop(['tcp-pingpong', roundTrips(quick, scale), shape]).then((f) => f.value),
   async run({ impl, shape, quick, scale = 1 }) {
     const server = impl === 'winsock' ? await serveWinsock() : await serveNode();
     try {
-      const rate = await runClient(shape, 'tcp-pingpong', impl, { address: server.address, count: quick ? 500 : Math.round(50000 * scale) });
+      const rate = await runClient(shape, 'tcp-pingpong', impl, { address: server.address, count: roundTrips(quick, scale) });
       await server.served;
       return rate;
     } finally {

@@ -12,11 +12,14 @@
 const now = () => performance.timeOrigin + performance.now();
 const dgram = require('node:dgram');
 const { once } = require('node:events');
-const { LOOPBACK, winsock, runClient, track } = require('../harness');
+const { runLoop, LOOPBACK, winsock, runClient, track } = require('../harness');
 
 const SIZE = 64;
 const message = Buffer.alloc(SIZE, 0x75);
 const BATCH = 256;
+
+/** How many datagrams a run sends. */
+const datagrams = (quick, scale = 1) => (quick ? 2000 : Math.round(1000000 * scale));
 
 const roles = {
   async winsock({ address, count }) {
@@ -79,14 +82,18 @@ async function receiver(impl) {
 
 module.exports = {
   name: 'udp-burst',
-  note: ({ quick, scale = 1 }) => `${quick ? 2000 : Math.round(1000000 * scale)} datagrams of ${SIZE} B one way`,
+  note: ({ quick, scale = 1 }) => `${datagrams(quick, scale)} datagrams of ${SIZE} B one way`,
   metrics: [
     { key: 'rate', unit: 'delivered/s', better: 'higher' },
     { key: 'share', unit: '% delivered', better: 'higher' },
   ],
   roles,
+  // The C loop's sender is always a child: with the sender in the reader's
+  // own thread, what it measures is how that one thread splits its time.
+  anchorUnavailable: ({ shape }) => (shape === 'same' ? 'the C sender runs in a child only' : null),
+  anchor: ({ quick, scale = 1 }) => runLoop(['udp-burst', datagrams(quick, scale), 'child']),
   async run({ impl, shape, quick, scale = 1 }) {
-    const count = quick ? 2000 : Math.round(1000000 * scale);
+    const count = datagrams(quick, scale);
     const sink = await receiver(impl);
     try {
       const started = await runClient(shape, 'udp-burst', impl, { address: sink.address, count });

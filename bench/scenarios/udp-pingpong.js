@@ -5,7 +5,7 @@
 // lone datagram in flight; a lost one would show as the scenario's timeout.
 const dgram = require('node:dgram');
 const { once } = require('node:events');
-const { LOOPBACK, winsock, isClosed, runClient, track } = require('../harness');
+const { runLoop, LOOPBACK, winsock, isClosed, runClient, track } = require('../harness');
 
 const SIZE = 64;
 const message = Buffer.alloc(SIZE, 0x63);
@@ -22,6 +22,9 @@ async function nodeDatagram() {
   await once(socket, 'listening');
   return { socket, close };
 }
+
+/** How many round trips a run makes. */
+const roundTrips = (quick, scale = 1) => (quick ? 500 : Math.round(50000 * scale));
 
 const roles = {
   async winsock({ address, count }) {
@@ -86,10 +89,11 @@ module.exports = {
   unit: 'round trips/s',
   better: 'higher',
   roles,
+  anchor: ({ shape, quick, scale = 1 }) => runLoop(['udp-pingpong', roundTrips(quick, scale), shape]).then((f) => f.value),
   async run({ impl, shape, quick, scale = 1 }) {
     const server = impl === 'winsock' ? serveWinsock() : await serveNode();
     try {
-      return await runClient(shape, 'udp-pingpong', impl, { address: server.address, count: quick ? 500 : Math.round(50000 * scale) });
+      return await runClient(shape, 'udp-pingpong', impl, { address: server.address, count: roundTrips(quick, scale) });
     } finally {
       server.close();
       await server.served;
