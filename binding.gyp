@@ -53,6 +53,7 @@
           "sources": [
             "native/posix/address.cc",
             "native/posix/batch.cc",
+            "native/posix/batch_reads.cc",
             "native/posix/calls.cc",
             "native/posix/constants.cc",
             "native/posix/errors.cc",

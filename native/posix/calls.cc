@@ -209,6 +209,7 @@ Step do_recv(Socket* socket, PosixOp* op) {
   size_t capacity = 0;
   char* buffer = read_buffer(socket, op, &capacity);
   if (buffer == nullptr) return fail_memory(op, "recv");
+  if (socket->holds_datagrams && take_held_datagram(socket, op, buffer, capacity)) return Step::Done;
   ssize_t got = recv(socket->fd, buffer, capacity, op->flags);
   if (got < 0) {
     if (would_block(errno) && !(op->flags & MSG_OOB)) return Step::Again;

@@ -40,6 +40,7 @@ void finish_if_done(Loop* loop) {
   if (!loop->closing || loop->closing_polls > 0) return;
   void (*finished)(void*) = loop->finished;
   void* context = loop->finished_context;
+  datagram_reads_free(loop);
   delete loop;
   if (finished != nullptr) finished(context);
 }

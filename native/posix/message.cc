@@ -222,6 +222,7 @@ bool message_receive(Socket* socket, PosixOp* op, char* buffer, size_t capacity)
     op->error = Error{ENOMEM, "recvmsg"};
     return true;
   }
+  if (socket->holds_datagrams && take_held_datagram(socket, op, buffer, capacity)) return true;
   iovec vector{buffer, capacity};
   msghdr message{};
   message.msg_name = op->address->storage;

@@ -70,7 +70,8 @@ constexpr size_t kBacklogHint = 4096;
 // tried when the last event or system call left the socket readable.
 bool try_now(Socket* socket, PosixOp* op) {
   const bool read = is_read(op);
-  if (read && (socket->loop->uring ? !(socket->ready & UV_READABLE) : socket->reads_wait)) return false;
+  const bool held = read && socket->holds_datagrams;  // there now, whatever the stack says
+  if (read && !held && (socket->loop->uring ? !(socket->ready & UV_READABLE) : socket->reads_wait)) return false;
   if (socket->inline_streak >= kInlineStreak) return false;
   const Step step = perform(socket, op);
   if (read) socket->reads_wait = step == Step::Again;
@@ -167,6 +168,8 @@ void urgent_first(Socket* socket) {
   }
 }
 
+}  // namespace
+
 // A chunk of a continuous read: delivered with the op left armed at the
 // front of its queue. Returns false when the op must end now instead.
 bool deliver_chunk(Socket* socket, PosixOp* op) {
@@ -189,6 +192,8 @@ bool deliver_chunk(Socket* socket, PosixOp* op) {
   return true;
 }
 
+namespace {
+
 // Completes queued operations from the front while they can finish now, at
 // most kPerEvent of them per event (epoll: its level-triggered poll calls
 // again for the rest) or per turn of the loop (io_uring).
@@ -201,6 +206,19 @@ void drain(Socket* socket, OpQueue& queue) {
     }
     PosixOp* op = queue.front();
     const bool read = is_read(op);
+    if (read && reads_datagrams_in_batches(socket, op)) {
+      const BatchStep step = read_datagram_batch(socket, op, &left);
+      if (step == BatchStep::Again) {
+        socket->ready &= ~UV_READABLE;
+        return;
+      }
+      if (step == BatchStep::Delivered) continue;
+      if (step == BatchStep::Ended) {
+        if (!queue.empty() && queue.front() == op) queue.pop_front();
+        finish(socket, op);
+        continue;
+      }
+    }
     if (perform(socket, op) == Step::Again) {
       socket->ready &= ~(&queue == &socket->reads ? UV_READABLE : UV_WRITABLE);
       return;
@@ -416,6 +434,10 @@ void op_submit(Socket* socket, Op* base) {
     if (queue.single() && !op->repeat && try_now(socket, op)) {
       queue.pop_front();
       finish(socket, op);
+    } else if (op->repeat && socket->holds_datagrams) {
+      // Its first chunks are held here, not in the stack: no readiness
+      // will say so, so the loop dispatches it before it blocks (on_trim).
+      loop_trim_later(socket);
     } else if ((op->kind == OpKind::Send || op->kind == OpKind::SendTo) && !own_send_bytes(op)) {
       queue.erase(op);
       op->error = Error{ENOMEM, op->kind == OpKind::Send ? "send" : "sendto"};
@@ -470,6 +492,8 @@ void on_trim(uv_prepare_t* handle) {
     socket->trim_pending = false;
     if (socket->closed) {
       socket_release(socket);
+    } else if (socket->holds_datagrams && !socket->reads.empty()) {
+      socket_dispatch(socket, UV_READABLE, false);  // held datagrams to deliver
     } else {
       update_poll(socket, true);
     }

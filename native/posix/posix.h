@@ -17,6 +17,7 @@ namespace sys {
 
 struct PosixOp;
 struct Uring;
+struct DatagramReads;
 
 // A FIFO of operations linked through the ops themselves: an idle socket
 // pays two pointers per queue, not a std::deque's preallocated block.
@@ -61,6 +62,9 @@ struct Loop {
   // why io_uring is not the live one, when it is not.
   Uring* uring = nullptr;
   std::string engine_fallback;
+  // The batch a datagram socket's continuous read takes with recvmmsg, and
+  // the datagrams sockets hold (batch_reads.cc); made on first use.
+  DatagramReads* datagram_reads = nullptr;
   // Counts the loop's turns (io_uring): a socket's budget of completions
   // (Socket::turn_left) is per turn, however many events the turn brings.
   uint16_t turn = 0;
@@ -87,10 +91,6 @@ struct Socket {
   // How many frames of this socket's completion loop are on the stack: the
   // struct outlives them even if done() closes the socket.
   int dispatching = 0;
-  // Operations completed inline (from op_submit) since the loop last
-  // polled this socket: past a bound the next one waits for the loop, so a
-  // chain of promise reactions cannot keep timers and other sockets waiting.
-  int inline_streak = 0;
   bool closed = false;
   bool trim_pending = false;  // listed in Loop::to_trim
   // A read tried at once found nothing: the next ones wait for readiness
@@ -111,6 +111,10 @@ struct Socket {
   // for IP_RECVERR: no asynchronous error can be pending for its sends, so
   // socket_send_datagrams may batch them (batch.cc).
   bool batches_sends = false;
+  // A continuous read stopped in the middle of a recvmmsg batch: the
+  // datagrams it took and did not deliver wait in Loop::datagram_reads,
+  // and the next reads get them first (batch_reads.cc).
+  bool holds_datagrams = false;
   // The io_uring engine: what its events said the socket can do (UV_READABLE,
   // UV_WRITABLE, UV_PRIORITIZED), each until a system call says otherwise.
   // A new socket tries its system calls first, as with epoll.
@@ -120,6 +124,10 @@ struct Socket {
   int16_t reads_left = 0;
   int16_t writes_left = 0;
   uint16_t turn_of = 0;
+  // Operations completed inline (from op_submit) since the loop last
+  // polled this socket: past a bound the next one waits for the loop, so a
+  // chain of promise reactions cannot keep timers and other sockets waiting.
+  int16_t inline_streak = 0;
 };
 
 constexpr size_t kScratchSize = 64 * 1024;
@@ -207,5 +215,26 @@ bool receives_errors(int level, int name);
 bool message_send(Socket* socket, PosixOp* op);
 bool own_control_bytes(PosixOp* op);
 bool message_receive(Socket* socket, PosixOp* op, char* buffer, size_t capacity);
+// ops.cc: hands a chunk of a continuous read to done(), the op left armed;
+// false when the op must end now instead.
+bool deliver_chunk(Socket* socket, PosixOp* op);
+// batch_reads.cc. Datagrams one recvmmsg of a continuous read takes at most.
+constexpr unsigned kReadBatch = 32;
+// Whether `op`, at the front of the socket's reads, is a continuous read
+// of datagrams that recvmmsg serves.
+bool reads_datagrams_in_batches(const Socket* socket, const PosixOp* op);
+enum class BatchStep {
+  Delivered,   // every datagram of the batch went to done(); the op is still armed
+  Again,       // nothing was there: wait for readiness
+  Ended,       // the op must finish now: an error, or stopped (or closed) from done()
+  NotBatched,  // no memory for a batch: read one by one
+};
+// One recvmmsg of at most *left datagrams, each delivered; *left counts them down.
+BatchStep read_datagram_batch(Socket* socket, PosixOp* op, int16_t* left);
+// A read of a socket that holds datagrams takes the first into `buffer`
+// (with its sender, flags and control bytes); false when it holds none.
+bool take_held_datagram(Socket* socket, PosixOp* op, char* buffer, size_t capacity);
+void drop_held_datagrams(Socket* socket);
+void datagram_reads_free(Loop* loop);
 
 }  // namespace sys

@@ -166,6 +166,7 @@ void socket_close(Socket* socket, bool teardown) {
   stop_polling(socket);
   ::close(socket->fd);
   socket->fd = -1;
+  drop_held_datagrams(socket);
   socket_abort_all(socket, teardown || socket->loop->closing);
   socket_release(socket);
 }
@@ -179,7 +180,8 @@ void socket_release(Socket* socket) {
 }
 
 Error socket_detach(Socket* socket, std::vector<uint8_t>* transfer) {
-  if (!socket->reads.empty() || !socket->writes.empty() || !socket->urgent.empty()) {
+  // Held datagrams are read first: the socket's new owner could not get them.
+  if (!socket->reads.empty() || !socket->writes.empty() || !socket->urgent.empty() || socket->holds_datagrams) {
     return Error{EBUSY, "detach"};
   }
   transfer->resize(sizeof(socket->fd));
