@@ -11,13 +11,18 @@ const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 describe('urgent bytes', () => {
   const { pair } = useSockets();
 
-  /** Sends 'abc', then each of `urgent` as an urgent byte with a plain byte after it, then closes. */
-  async function sendAround(client, urgent) {
+  /**
+   * Sends 'abc', then each of `urgent` as an urgent byte with a plain byte
+   * after it, then closes. One urgent byte at a time: TCP holds one, and a
+   * later one takes its place, so each waits for `handled(i)` (by default
+   * 10 ms) before the next goes.
+   */
+  async function sendAround(client, urgent, handled = () => sleep(10)) {
     await client.send('abc');
-    for (const byte of urgent) {
+    for (const [i, byte] of [...urgent].entries()) {
       await client.send(byte, { oob: true });
       await client.send('.');
-      await sleep(10);  // one urgent byte at a time: TCP holds one
+      await handled(i);
     }
     await client.send('def');
     client.shutdown('send');
@@ -44,9 +49,12 @@ describe('urgent bytes', () => {
     });
     const chunks = [];
     const ended = new Promise((resolve) => server.startReading((chunk) => chunks.push(chunk), resolve));
-    await sendAround(client, 'XYZ');
+    // Each byte once its recv has settled: a loaded machine may run the
+    // listener's recv later than any fixed pause.
+    await sendAround(client, 'XYZ', async (i) => {
+      while (read.length <= i) await sleep(1);
+    });
     await ended;
-    await sleep(0);
     assert.deepEqual(read, ['X', 'Y', 'Z']);
     assert.equal(Buffer.concat(chunks).toString(), 'abc...def');
   });
