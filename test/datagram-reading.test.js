@@ -33,11 +33,13 @@ function readChunks(socket, count, { stop = false } = {}) {
   });
 }
 
-/** Waits until what was sent to the receiver is queued there (a peek sees the first). */
+/**
+ * Waits until what was sent to the receiver is queued there: a peek sees
+ * the first, and loopback queues each datagram, in order, within the
+ * sendto that sent it.
+ */
 async function queued(receiver) {
   await receiver.recvFrom(2048, { peek: true });
-  // Loopback delivers in order: once the first is there, give the rest a turn of the loop.
-  await new Promise((resolve) => setTimeout(resolve, 20));
 }
 
 describe('a continuous read of a datagram socket', () => {
@@ -50,6 +52,30 @@ describe('a continuous read of a datagram socket', () => {
     await queued(receiver);
     const chunks = await readChunks(receiver, sent.length, { stop: true });
     assert.deepEqual(chunks.map((chunk) => chunk.toString()), sent.map(({ data }) => data.toString()));
+  });
+
+  it('gets datagrams that arrive one at a time, each after the one before was read', async () => {
+    const receiver = datagram();
+    const sender = datagram();
+    const got = [];
+    let next;
+    const ended = new Promise((resolve, reject) => {
+      receiver.startReading((chunk) => {
+        got.push(chunk.toString());
+        next?.();
+        if (got.length === 20) {
+          receiver.stopReading();
+          resolve();
+        }
+      }, reject);
+    });
+    for (let i = 0; i < 20; i++) {
+      const read = new Promise((resolve) => { next = resolve; });
+      await sender.sendTo(`one ${i}`, receiver.localAddress());
+      await read;
+    }
+    await ended;
+    assert.deepEqual(got, Array.from({ length: 20 }, (_, i) => `one ${i}`));
   });
 
   it('gives the datagrams it had taken when stopped to the next recvFrom calls, each with its sender', async () => {

@@ -132,7 +132,8 @@ BatchStep read_datagram_batch(Socket* socket, PosixOp* op, int16_t* left) {
     op->error = Error{errno, "recvmmsg"};
     return BatchStep::Ended;
   }
-  socket->reads_wait = static_cast<unsigned>(got) < want;
+  const bool emptied = static_cast<unsigned>(got) < want;  // done() may read too
+  socket->reads_wait = emptied;
   for (unsigned i = 0; i < static_cast<unsigned>(got); i++) {
     op->received = reads->memory.get() + i * reads->slot;
     op->transferred = reads->messages[i].msg_len;
@@ -143,7 +144,7 @@ BatchStep read_datagram_batch(Socket* socket, PosixOp* op, int16_t* left) {
     }
     if (socket->closed) return BatchStep::Ended;
   }
-  return BatchStep::Delivered;
+  return emptied ? BatchStep::Emptied : BatchStep::Delivered;
 #else
   (void)socket;
   (void)op;

@@ -194,6 +194,13 @@ bool deliver_chunk(Socket* socket, PosixOp* op) {
 
 namespace {
 
+// Finishes the op at the front of the queue. A close() from inside done()
+// has already taken it off.
+void end_front(OpQueue& queue, Socket* socket, PosixOp* op) {
+  if (!queue.empty() && queue.front() == op) queue.pop_front();
+  finish(socket, op);
+}
+
 // Completes queued operations from the front while they can finish now, at
 // most kPerEvent of them per event (epoll: its level-triggered poll calls
 // again for the rest) or per turn of the loop (io_uring).
@@ -212,12 +219,19 @@ void drain(Socket* socket, OpQueue& queue) {
         socket->ready &= ~UV_READABLE;
         return;
       }
-      if (step == BatchStep::Delivered) continue;
+      if (step == BatchStep::Emptied && socket->loop->uring == nullptr) {
+        // The stack gave fewer than asked: it has no more, or an error is
+        // next. Epoll's level-triggered poll reports either, and another
+        // recvmmsg would only find EAGAIN. io_uring reads on: no new edge
+        // would report an error that came in while the batch was taken.
+        socket->ready &= ~UV_READABLE;
+        return;
+      }
       if (step == BatchStep::Ended) {
-        if (!queue.empty() && queue.front() == op) queue.pop_front();
-        finish(socket, op);
+        end_front(queue, socket, op);
         continue;
       }
+      if (step != BatchStep::NotBatched) continue;
     }
     if (perform(socket, op) == Step::Again) {
       socket->ready &= ~(&queue == &socket->reads ? UV_READABLE : UV_WRITABLE);
@@ -234,9 +248,7 @@ void drain(Socket* socket, OpQueue& queue) {
     }
     left--;
     if (op->repeat && deliver_chunk(socket, op)) continue;
-    // A close() from inside done() has already taken it off the queue.
-    if (!queue.empty() && queue.front() == op) queue.pop_front();
-    finish(socket, op);
+    end_front(queue, socket, op);
   }
 }
 

@@ -225,6 +225,7 @@ constexpr unsigned kReadBatch = 32;
 bool reads_datagrams_in_batches(const Socket* socket, const PosixOp* op);
 enum class BatchStep {
   Delivered,   // every datagram of the batch went to done(); the op is still armed
+  Emptied,     // as Delivered, with fewer than asked: the stack had no more
   Again,       // nothing was there: wait for readiness
   Ended,       // the op must finish now: an error, or stopped (or closed) from done()
   NotBatched,  // no memory for a batch: read one by one
