@@ -14,11 +14,24 @@ ln -s "$PWD/node_modules" "$work/node_modules"
 cp -r dist "$work/dist"
 mkdir -p "$work/build/Release"
 
-g++ -std=c++17 -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer -shared -fPIC \
-  -DNAPI_VERSION=8 -DNAPI_CPP_EXCEPTIONS -DNODE_API_SWALLOW_UNTHROWABLE_EXCEPTIONS \
-  -I "$(node -p "require('path').resolve(process.execPath, '../../include/node')")" \
-  -I "$(node -p "require('node-addon-api').include_dir")" \
-  native/*.cc native/posix/*.cc -o "$work/build/Release/winsock.node"
+# The sanitized addon is built once for a given native/ (the runs on each
+# engine share it), into build/asan/, its objects compiled side by side.
+flags=(-std=c++17 -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer -fPIC
+  -DNAPI_VERSION=8 -DNAPI_CPP_EXCEPTIONS -DNODE_API_SWALLOW_UNTHROWABLE_EXCEPTIONS
+  -I "$(node -p "require('path').resolve(process.execPath, '../../include/node')")"
+  -I "$(node -p "require('node-addon-api').include_dir")")
+sources=(native/*.cc native/posix/*.cc)
+addon=build/asan/winsock.node
+key=$({ g++ --version; printf '%s\n' "${flags[@]}"; cat native/*.cc native/*.h native/posix/*; } | sha256sum)
+if [[ ! -f $addon || $(cat build/asan/key 2>/dev/null) != "$key" ]]; then
+  rm -rf build/asan
+  mkdir -p build/asan/obj
+  printf '%s\n' "${sources[@]}" |
+    xargs -P "$(nproc)" -I{} sh -c 'exec g++ "$@" -c "$0" -o "build/asan/obj/$(printf %s "$0" | tr / _).o"' {} "${flags[@]}"
+  g++ -fsanitize=address,undefined -shared build/asan/obj/*.o -o "$addon"
+  printf '%s\n' "$key" >build/asan/key
+fi
+cp "$addon" "$work/build/Release/winsock.node"
 
 # Node itself is not built with the sanitizers: preload their runtimes, and
 # leave leak checking off (V8 keeps memory until exit by design).

@@ -36,6 +36,9 @@ if [[ -z ${npm_config_nodedir:-} ]]; then
   if [[ -n $nodedir && $nodedir != undefined && -d $nodedir ]]; then export npm_config_nodedir=$nodedir; fi
 fi
 
+# node-gyp compiles one file at a time unless JOBS says otherwise.
+export JOBS=${JOBS:-max}
+
 stage=build/prebuild/$target
 rm -rf "$stage"
 mkdir -p "$stage"
