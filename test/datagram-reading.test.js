@@ -78,6 +78,29 @@ describe('a continuous read of a datagram socket', () => {
     assert.deepEqual(got, Array.from({ length: 20 }, (_, i) => `one ${i}`));
   });
 
+  it('ends with the ECONNREFUSED that comes after a datagram it took, on a connected socket', async () => {
+    const receiver = datagram();
+    const peer = datagram();
+    await receiver.connect(peer.localAddress());
+    const got = [];
+    const ended = new Promise((resolve) => {
+      receiver.startReading((chunk) => {
+        got.push(chunk.toString());
+        // The read waits again after this short batch: then the port
+        // closes, and the ICMP port unreachable of the next send comes in
+        // while it waits.
+        setImmediate(() => {
+          peer.close();
+          receiver.send('anyone there?');
+        });
+      }, resolve);
+    });
+    await peer.sendTo('before the error', receiver.localAddress());
+    const error = await ended;
+    assert.deepEqual(got, ['before the error']);
+    assert.equal(error?.code, 'ECONNREFUSED');
+  });
+
   it('gives the datagrams it had taken when stopped to the next recvFrom calls, each with its sender', async () => {
     const receiver = datagram();
     const senders = [datagram(), datagram()];

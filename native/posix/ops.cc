@@ -219,11 +219,12 @@ void drain(Socket* socket, OpQueue& queue) {
         socket->ready &= ~UV_READABLE;
         return;
       }
-      if (step == BatchStep::Emptied && socket->loop->uring == nullptr) {
+      if (step == BatchStep::Emptied) {
         // The stack gave fewer than asked: it has no more, or an error is
-        // next. Epoll's level-triggered poll reports either, and another
-        // recvmmsg would only find EAGAIN. io_uring reads on: no new edge
-        // would report an error that came in while the batch was taken.
+        // next. The poll reports either (epoll's is level-triggered, and
+        // io_uring's one-shot read poll of a datagram socket looks at the
+        // socket when it is armed), and another recvmmsg would only find
+        // EAGAIN.
         socket->ready &= ~UV_READABLE;
         return;
       }

@@ -123,16 +123,25 @@ io_uring_sqe* next_entry(Uring* ring) {
   return entry;
 }
 
-// IORING_OP_POLL_ADD on the socket's fd. The read poll is multishot: it
-// stays armed and posts a completion per wake-up (IORING_CQE_F_MORE set
-// while it does). The write poll is one-shot: a write waits rarely.
+// The read poll of a stream is multishot: it stays armed and posts a
+// completion per wake-up (IORING_CQE_F_MORE set while it does), which a
+// request and its reply make one of. A datagram socket is woken by every
+// datagram, and a flood of them would cost a completion each, in the
+// kernel as much as here (the sender's sendmmsg runs each wake-up): its
+// read poll is one-shot, armed once a read has left the socket with
+// nothing known to be waiting. A poll looks at the socket when it is armed,
+// so what came (or failed) meanwhile completes it at once.
+bool multishot_read(const Socket* socket) { return socket_is_stream(socket); }
+
+// IORING_OP_POLL_ADD on the socket's fd. The write poll is one-shot: a
+// write waits rarely.
 bool arm(Uring* ring, Socket* socket, bool write) {
   io_uring_sqe* entry = next_entry(ring);
   if (entry == nullptr) return false;
   entry->opcode = IORING_OP_POLL_ADD;
   entry->fd = socket->fd;
   entry->poll32_events = write ? POLLOUT : (POLLIN | POLLPRI | POLLRDHUP);
-  entry->len = write ? 0 : IORING_POLL_ADD_MULTI;
+  entry->len = !write && multishot_read(socket) ? IORING_POLL_ADD_MULTI : 0;
   entry->user_data = write ? write_tag(socket) : read_tag(socket);
   (write ? socket->write_armed : socket->read_armed) = true;
   ring->armed++;
@@ -390,7 +399,8 @@ void uring_watch(Socket* socket) {
   if (socket->closed) return;
   Uring* ring = socket->loop->uring;
   bool armed = true;
-  if (!socket->read_armed && (!socket->reads.empty() || !socket->urgent.empty())) {
+  if (!socket->read_armed && (!socket->reads.empty() || !socket->urgent.empty()) &&
+      (multishot_read(socket) || !(socket->ready & UV_READABLE))) {
     armed = arm(ring, socket, false);
   }
   if (armed && !socket->write_armed && !socket->writes.empty() && !(socket->ready & UV_WRITABLE)) {
