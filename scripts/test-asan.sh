@@ -22,7 +22,8 @@ flags=(-std=c++17 -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=unde
   -I "$(node -p "require('node-addon-api').include_dir")")
 sources=(native/*.cc native/posix/*.cc)
 addon=build/asan/winsock.node
-key=$({ g++ --version; printf '%s\n' "${flags[@]}"; cat native/*.cc native/*.h native/posix/*; } | sha256sum)
+key=$({ g++ --version; node -p "process.version + ' ' + require('node-addon-api/package.json').version"
+  printf '%s\n' "${flags[@]}"; cat native/*.cc native/*.h native/posix/*; } | sha256sum)
 if [[ ! -f $addon || $(cat build/asan/key 2>/dev/null) != "$key" ]]; then
   rm -rf build/asan
   mkdir -p build/asan/obj
