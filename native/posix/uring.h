@@ -3,8 +3,9 @@
 // Readiness comes from the ring instead of one uv_poll_t per socket: a
 // multishot IORING_OP_POLL_ADD for reading (and urgent data) stays armed for
 // a stream's life; a datagram socket's read poll, and the poll for writing,
-// are one-shot, armed only while a read finds nothing or a write waits. Submissions made during a JS turn go to the kernel together, once
-// per loop turn (an unreferenced uv_prepare_t, just before the loop would
+// are one-shot, armed only while a read finds nothing or a write waits.
+// Submissions made during a JS turn go to the kernel together, once per
+// loop turn (an unreferenced uv_prepare_t, just before the loop would
 // block), and completions are read from the shared completion queue without
 // a system call: after JS has run, the peer's wake-up caused by our own send
 // is usually already there, so traffic between sockets of one process needs

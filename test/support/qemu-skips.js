@@ -3,6 +3,8 @@
 // an arm64 node under qemu-user: the tests below cannot hold there for
 // reasons of the emulator, not of the addon, so each is skipped and says why.
 // They all run natively (npm test) and under Wine.
+const { skipByTitle, TYPE_CHECKS } = require('./title-skips');
+
 const CHILD_NODE = 'starts a child node: qemu-user cannot exec an arm64 binary without binfmt_misc';
 const SKIPS = [
   [/loads with import, named exports/, CHILD_NODE],
@@ -23,15 +25,7 @@ const SKIPS = [
   [/SO_TIMESTAMPNS|IP_RECVTTL/, 'qemu-user does not emulate setsockopt(SO_TIMESTAMPNS) nor getsockopt(IP_RECVTTL): ENOPROTOOPT'],
   [/joins a multicast group on loopback/, 'qemu-user does not emulate setsockopt(IP_MULTICAST_IF): ENOPROTOOPT'],
   [/reaps exactly the \d+ idle connections/, 'timing: emulated, 1000 clients trading every 100 ms miss the 1 s idle timeout'],
-  [/compile test\/types\/|type-checks the using blocks|agrees with the package's types/, 'type-checks the .d.ts files with tsc, the same on every CPU (45 s emulated)'],
+  [TYPE_CHECKS, 'type-checks the .d.ts files with tsc, the same on every CPU (45 s emulated)'],
 ];
 
-exports.mochaHooks = {
-  beforeEach() {
-    const title = this.currentTest.fullTitle();
-    const skip = SKIPS.find(([pattern]) => pattern.test(title));
-    if (skip === undefined) return;
-    this.currentTest.title += ` (skipped under qemu: ${skip[1]})`;
-    this.skip();
-  },
-};
+exports.mochaHooks = skipByTitle('under qemu', SKIPS);
