@@ -5,7 +5,9 @@
       "sources": [
         "native/activity.cc",
         "native/addon.cc",
+        "native/batches.cc",
         "native/chunks.cc",
+        "native/completions.cc",
         "native/error.cc",
         "native/handles.cc",
         "native/arguments.cc",

@@ -4,6 +4,7 @@
 // goes away.
 #include <napi.h>
 
+#include "batches.h"
 #include "environment.h"
 #include "error.h"
 #include "socket_wrap.h"
@@ -12,49 +13,6 @@
 namespace winsock {
 
 namespace {
-
-// LoopHooks: a batch of completions from the loop runs inside one handle
-// scope and one callback scope, so promise reactions (microtasks) run when
-// the batch is over, as after any Node callback.
-void EnterBatch(void* context) {
-  Environment& environment = *static_cast<Environment*>(context);
-  if (environment.batch_depth++ > 0) return;
-  napi_env env = environment.env;
-  environment.batch_handles = nullptr;
-  environment.batch_callbacks = nullptr;
-  if (napi_open_handle_scope(env, &environment.batch_handles) != napi_ok) {
-    environment.batch_handles = nullptr;
-    return;  // JS cannot run: the completions find out for themselves
-  }
-  napi_value resource = nullptr;
-  if (napi_get_reference_value(env, environment.resource, &resource) != napi_ok ||
-      resource == nullptr ||
-      napi_open_callback_scope(env, resource, environment.async_context,
-                               &environment.batch_callbacks) != napi_ok) {
-    environment.batch_callbacks = nullptr;
-  }
-}
-
-void LeaveBatch(void* context) {
-  Environment& environment = *static_cast<Environment*>(context);
-  if (--environment.batch_depth > 0) return;
-  napi_env env = environment.env;
-  if (environment.batch_callbacks != nullptr) {
-    napi_close_callback_scope(env, environment.batch_callbacks);
-    environment.batch_callbacks = nullptr;
-  }
-  if (environment.batch_handles != nullptr) {
-    napi_close_handle_scope(env, environment.batch_handles);
-    environment.batch_handles = nullptr;
-  }
-  // A JS exception that escaped a completion is an uncaught exception, as
-  // it would be from any Node callback.
-  bool pending = false;
-  if (napi_is_exception_pending(env, &pending) == napi_ok && pending) {
-    napi_value error;
-    if (napi_get_and_clear_last_exception(env, &error) == napi_ok) napi_fatal_exception(env, error);
-  }
-}
 
 void OnLoopClosed(void* context) {
   napi_remove_async_cleanup_hook(static_cast<Environment*>(context)->cleanup);
@@ -75,9 +33,10 @@ void OnCleanup(napi_async_cleanup_hook_handle handle, void* context) {
   sys::loop_close(loop, OnLoopClosed, environment);
 }
 
-// init({ SocketError, AbortError, UsageError, chunkSlab, chunkView }):
+// init({ SocketError, AbortError, UsageError, chunkSlab, chunkView, completions }):
 // lib/errors/ hands its classes over so every error the addon makes is
-// an instance of them; lib/native/slab.ts how received bytes become Buffers.
+// an instance of them; lib/native/slab.ts how received bytes become Buffers;
+// lib/native/completions.ts where completed operations are recorded.
 Napi::Value Init(const Napi::CallbackInfo& info) {
   Environment* environment = Environment::Of(info.Env());
   if (!info[0].IsObject()) throw TypeError(info.Env(), "ERR_INVALID_ARG_TYPE", "expected an object");
@@ -98,6 +57,10 @@ Napi::Value Init(const Napi::CallbackInfo& info) {
   }
   environment->chunk_slab = Napi::Persistent(chunk_slab.As<Napi::Function>());
   environment->chunk_view = Napi::Persistent(chunk_view.As<Napi::Function>());
+  Napi::Value completions = classes.Get("completions");
+  if (!completions.IsObject() || !environment->completions.Attach(info.Env(), completions)) {
+    throw TypeError(info.Env(), "ERR_INVALID_ARG_TYPE", "expected the completion records of lib/native/completions.ts");
+  }
   return info.Env().Undefined();
 }
 
@@ -139,9 +102,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
     throw Napi::Error::New(env, "napi_async_init failed");
   }
   sys::LoopHooks hooks;
-  hooks.enter = EnterBatch;
-  hooks.leave = LeaveBatch;
-  hooks.context = owned;
+  ConnectBatches(owned, &hooks);
   sys::Error error;
   environment.loop = sys::loop_open(env, hooks, &error);
   if (environment.loop == nullptr) throw SocketError(env, error);

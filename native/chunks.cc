@@ -11,6 +11,9 @@ namespace {
 // untransferable, so that posting one chunk's buffer cannot empty the
 // others) and makes it current.
 bool NewSlab(Environment* environment, napi_env env, napi_value* slab, char** data) noexcept {
+  // Recorded completions name chunks of the slab lib/ knows as current:
+  // they are settled before it changes.
+  environment->completions.Flush(env);
   napi_value make = nullptr;
   napi_value global = nullptr;
   napi_value size = nullptr;
@@ -24,7 +27,10 @@ bool NewSlab(Environment* environment, napi_env env, napi_value* slab, char** da
     return false;
   }
   napi_ref reference = nullptr;
-  if (napi_create_reference(env, *slab, 1, &reference) != napi_ok) return false;
+  if (!environment->completions.SetSlab(env, *slab) ||
+      napi_create_reference(env, *slab, 1, &reference) != napi_ok) {
+    return false;
+  }
   if (environment->slab != nullptr) napi_delete_reference(env, environment->slab);
   environment->slab = reference;
   environment->slab_used = 0;
@@ -117,23 +123,48 @@ char* ReadDestination(void* context, size_t capacity) noexcept {
   return environment->spare_data;
 }
 
+namespace {
+
+// A chunk that goes into a slab: not the spare handed over whole, not
+// empty, and small enough.
+bool SlabSized(const Environment* environment, const char* bytes, size_t length) noexcept {
+  const bool spare = bytes != nullptr && bytes == environment->spare_data && length * 2 >= environment->spare_length;
+  return !spare && length > 0 && length <= kSmallChunk && !environment->chunk_view.IsEmpty();
+}
+
+// Copies the chunk into the current slab (or a new one): the slab and
+// where the chunk starts in it.
+bool CopyIntoSlab(Environment* environment, napi_env env, const char* bytes, size_t length,
+                  napi_value* slab, size_t* offset) noexcept {
+  char* data = nullptr;
+  if (!SlabFor(environment, env, length, slab, &data)) return false;
+  std::memcpy(data + environment->slab_used, bytes, length);
+  *offset = environment->slab_used;
+  // Chunks start 8-byte aligned, as pooled Buffers do (a Float64Array over one works).
+  environment->slab_used += (length + 7) & ~size_t{7};
+  return true;
+}
+
+}  // namespace
+
 napi_status ChunkOf(napi_env env, const char* bytes, size_t length, napi_value* out) noexcept {
   Environment* environment = EnvironmentOf(env);
   if (environment == nullptr) return napi_generic_failure;
   if (bytes != nullptr && bytes == environment->spare_data && length * 2 >= environment->spare_length) {
     return HandOverSpare(environment, env, length, out);
   }
-  if (length > kSmallChunk || length == 0 || environment->chunk_view.IsEmpty()) {
-    return napi_create_buffer_copy(env, length, bytes, nullptr, out);
-  }
+  if (!SlabSized(environment, bytes, length)) return napi_create_buffer_copy(env, length, bytes, nullptr, out);
   napi_value slab = nullptr;
-  char* data = nullptr;
-  if (!SlabFor(environment, env, length, &slab, &data)) return napi_generic_failure;
-  std::memcpy(data + environment->slab_used, bytes, length);
-  const napi_status status = View(environment, env, slab, environment->slab_used, length, out);
-  // Views start 8-byte aligned, as pooled Buffers do (a Float64Array over one works).
-  if (status == napi_ok) environment->slab_used += (length + 7) & ~size_t{7};
-  return status;
+  size_t offset = 0;
+  if (!CopyIntoSlab(environment, env, bytes, length, &slab, &offset)) return napi_generic_failure;
+  return View(environment, env, slab, offset, length, out);
+}
+
+bool SlabPlace(napi_env env, const char* bytes, size_t length, size_t* offset) noexcept {
+  Environment* environment = EnvironmentOf(env);
+  napi_value slab = nullptr;
+  return environment != nullptr && environment->completions.attached() &&
+         SlabSized(environment, bytes, length) && CopyIntoSlab(environment, env, bytes, length, &slab, offset);
 }
 
 napi_status ChunkView(napi_env env, napi_value memory, size_t offset, size_t length,

@@ -32,6 +32,11 @@ char* ReadDestination(void* context, size_t capacity) noexcept;
 // paths); a failed status leaves a pending JS exception or none.
 napi_status ChunkOf(napi_env env, const char* bytes, size_t length, napi_value* out) noexcept;
 
+// For a record of the completion ring (completions.h): copies a small
+// chunk into the current slab and gives its offset there; false when the
+// chunk is to be a value of its own (ChunkOf), as an empty or a large one is.
+bool SlabPlace(napi_env env, const char* bytes, size_t length, size_t* offset) noexcept;
+
 // lib's chunkView: a Buffer over `length` bytes of the ArrayBuffer
 // `memory` from `offset` (ReadInto's chunks, views of the caller's array).
 napi_status ChunkView(napi_env env, napi_value memory, size_t offset, size_t length,

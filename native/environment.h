@@ -7,6 +7,7 @@
 #include <memory>
 
 #include "activity.h"
+#include "completions.h"
 #include "sys.h"
 
 namespace winsock {
@@ -38,6 +39,8 @@ struct Environment {
   napi_handle_scope batch_handles = nullptr;
   napi_callback_scope batch_callbacks = nullptr;
   int batch_depth = 0;
+  // Records of completed operations for lib/native/completions.ts to settle.
+  CompletionRing completions;
   ActivityPages activity;
   // Shared with every SocketWrap: false once the cleanup hook closed the loop.
   std::shared_ptr<struct Liveness> liveness;
@@ -46,6 +49,7 @@ struct Environment {
   ~Environment() {
     if (slab != nullptr) napi_delete_reference(env, slab);
     if (spare != nullptr) napi_delete_reference(env, spare);
+    completions.Release(env);
   }
 
   static Environment* Of(Napi::Env env) { return env.GetInstanceData<Environment>(); }

@@ -72,7 +72,7 @@ Napi::Value SocketWrap::Send(const Napi::CallbackInfo& info) {
   Napi::Uint8Array bytes = BytesArg(info, 0);
   request.data = reinterpret_cast<const char*>(bytes.Data());
   request.length = bytes.ByteLength();
-  return Start(info, request, "send", 0, true);
+  return Start(info, request, "send", 0);
 }
 
 // recv(size, flags, cancelId): recv / WSARecv.
@@ -95,7 +95,7 @@ Napi::Value SocketWrap::SendTo(const Napi::CallbackInfo& info) {
   Napi::Uint8Array bytes = BytesArg(info, 0);
   request.data = reinterpret_cast<const char*>(bytes.Data());
   request.length = bytes.ByteLength();
-  return Start(info, request, "sendto", 0, true);
+  return Start(info, request, "sendto", 0);
 }
 
 // sendToMany(bytes, spans, peers, start, end): sendmmsg(2), the datagrams

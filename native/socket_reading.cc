@@ -43,6 +43,7 @@ void SocketWrap::OnUrgent(sys::Op* op) noexcept {
   napi_env env = self->Env();
   Scope scope(env);
   if (!scope.ok) return;
+  self->SettleRecorded();
   napi_value object = nullptr;
   napi_value callback = nullptr;
   napi_valuetype type = napi_undefined;
@@ -165,6 +166,7 @@ bool SocketWrap::DeliverChunk(sys::Op* op) noexcept {
   napi_env env = Env();
   Scope scope(env);
   if (!scope.ok) return false;
+  SettleRecorded();
   Stamp(sys::OpKind::Recv);
   napi_value chunk = nullptr;
   napi_value receiver = nullptr;
@@ -187,6 +189,7 @@ void SocketWrap::EndReading(sys::Op* op) noexcept {
   napi_env env = Env();
   {
     Scope scope(env);
+    if (scope.ok) SettleRecorded();
     napi_value receiver = nullptr;
     napi_value callback = nullptr;
     const bool report = scope.ok && on_end_ != nullptr &&

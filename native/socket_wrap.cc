@@ -8,7 +8,9 @@
 #include <memory>
 #include <new>
 
+#include "batches.h"
 #include "chunks.h"
+#include "completions.h"
 #include "environment.h"
 #include "error.h"
 #include "arguments.h"
@@ -20,23 +22,22 @@
 namespace winsock {
 
 
-// One started operation: the promise to settle, and what the completion
-// needs to know about how it was started.
+// One started operation: the slot lib/ settles its promise under
+// (completions.h), and what the completion needs to know about how it was
+// started.
 struct SocketWrap::Pending {
   SocketWrap* owner = nullptr;
-  napi_deferred deferred = nullptr;
+  uint32_t slot = 0;
   bool in_start = true;   // Start() is still on the stack
   bool settled = false;   // completed while Start() was on the stack
-  const char* syscall = nullptr;
-  uint32_t cancel_id = 0;
   bool cancelled = false;
-  // write(): no promise unless the operation outlives Start(); what an
-  // inline completion gave is kept here for Start() to return.
-  bool lazy = false;
   bool held = false;      // it outlived Start(), so it holds the wrapper
-  bool inline_aborted = false;
-  sys::Error inline_error;
-  size_t inline_transferred = 0;
+  bool inline_failed = false;
+  uint32_t cancel_id = 0;
+  const char* syscall = nullptr;
+  // Completed inline: the value for Start() to return, or the error its
+  // promise rejects with (made in Start()'s own handle scope).
+  napi_value inline_outcome = nullptr;
 };
 
 template <SocketWrap::Method method>
@@ -222,23 +223,17 @@ sys::Socket* SocketWrap::Open() {
 }
 
 Napi::Value SocketWrap::Start(const Napi::CallbackInfo& info, const Request& request,
-                              const char* syscall, uint32_t cancel_id, bool lazy) {
+                              const char* syscall, uint32_t cancel_id) {
   napi_env env = info.Env();
-  auto* pending = new Pending;
+  CompletionRing& completions = Environment::Of(info.Env())->completions;
+  auto pending = std::make_unique<Pending>();
   pending->owner = this;
+  // After the method's own arguments (lib/native/completions.ts).
+  pending->slot = static_cast<uint32_t>(Int32Arg(info, kSlotArgument, "slot", 0));
   pending->syscall = syscall;
   pending->cancel_id = cancel_id;
-  pending->lazy = lazy;
-  napi_value promise = nullptr;
-  if (!lazy && napi_create_promise(env, &pending->deferred, &promise) != napi_ok) {
-    delete pending;
-    throw Napi::Error::New(env);
-  }
   sys::Op* op = sys::op_new(request.kind);
-  if (op == nullptr) {
-    delete pending;
-    throw SocketError(info.Env(), sys::Error{sys::error_out_of_memory(), syscall});
-  }
+  if (op == nullptr) throw SocketError(info.Env(), sys::Error{sys::error_out_of_memory(), syscall});
   op->data = request.data;
   op->length = request.length;
   op->flags = request.flags;
@@ -246,7 +241,7 @@ Napi::Value SocketWrap::Start(const Napi::CallbackInfo& info, const Request& req
   op->control = request.control;
   op->control_length = request.control_length;
   op->done = &SocketWrap::OnDone;
-  op->context = pending;
+  op->context = pending.get();
   if ((request.kind == sys::OpKind::Recv || request.kind == sys::OpKind::RecvFrom) &&
       request.length >= kDirectRead) {
     op->destination = &ReadDestination;
@@ -256,37 +251,29 @@ Napi::Value SocketWrap::Start(const Napi::CallbackInfo& info, const Request& req
     if (!cancellable_) cancellable_ = std::make_unique<std::unordered_map<uint32_t, sys::Op*>>();
     (*cancellable_)[cancel_id] = op;
   }
-  // May complete (and settle the promise) inline. The bytes of a send are
-  // only read during this call: the backend copies what it still needs.
+  // May complete inline. The bytes of a send are only read during this
+  // call: the backend copies what it still needs.
   sys::op_submit(socket_, op);
   if (!pending->settled) {
-    pending->in_start = false;
+    // From here the op owns it (OnDone frees it).
+    Pending* later = pending.release();
+    later->in_start = false;
     // Only an operation still pending keeps the wrapper from GC (an inline
     // one would pay a reference count up and down for nothing).
-    pending->held = true;
+    later->held = true;
     Hold();
-    // Completions arrive in a later turn of the loop, so a promise made
-    // now is in place before the operation can settle it.
-    if (lazy && napi_create_promise(env, &pending->deferred, &promise) != napi_ok) throw Napi::Error::New(env);
-    return Napi::Value(env, promise);
+    napi_value marker = nullptr;
+    if (completions.Pending(env, &marker) != napi_ok) throw Napi::Error::New(env);
+    return Napi::Value(env, marker);
   }
-  if (!lazy) {
-    delete pending;
-    return Napi::Value(env, promise);
-  }
-  // A lazy operation that completed inline: its byte count, or a promise
-  // that rejects (so that write() reports every failure the same way).
-  std::unique_ptr<Pending> done(pending);
-  if (!done->inline_aborted && !done->inline_error) {
-    return Napi::Number::New(env, static_cast<double>(done->inline_transferred));
-  }
-  const bool has_peer = request.kind == sys::OpKind::SendTo;
-  Napi::Error error = done->inline_aborted
-                          ? ClosedError(info.Env(), syscall, CloseCode())
-                          : SocketError(info.Env(), done->inline_error, has_peer ? &request.address : nullptr);
-  napi_deferred deferred;
+  if (pending->inline_outcome == nullptr) throw Napi::Error::New(env);
+  if (!pending->inline_failed) return Napi::Value(env, pending->inline_outcome);
+  // A failure found at once: a rejected promise, so that every failure of
+  // an operation reaches the caller the same way.
+  napi_deferred deferred = nullptr;
+  napi_value promise = nullptr;
   if (napi_create_promise(env, &deferred, &promise) != napi_ok ||
-      napi_reject_deferred(env, deferred, error.Value()) != napi_ok) {
+      napi_reject_deferred(env, deferred, pending->inline_outcome) != napi_ok) {
     throw Napi::Error::New(env);
   }
   return Napi::Value(env, promise);
@@ -308,12 +295,8 @@ void SocketWrap::OnDone(sys::Op* op) noexcept {
   if (pending->cancel_id != 0 && self->cancellable_) self->cancellable_->erase(pending->cancel_id);
   // Nothing runs in an environment that is going away; an environment that
   // cannot run JS any more (Deliver fails) is treated the same way.
-  if (pending->lazy && pending->in_start) {
-    // No promise yet: Start() answers for it.
-    if (!op->aborted) self->Stamp(op->kind);
-    pending->inline_aborted = op->aborted;
-    pending->inline_error = op->error;
-    pending->inline_transferred = op->transferred;
+  if (!op->teardown && pending->in_start) {
+    self->SettleInline(pending, op);
   } else if (!op->teardown) {
     self->Deliver(pending, op);
   }
@@ -331,26 +314,66 @@ void SocketWrap::OnDone(sys::Op* op) noexcept {
   delete pending;
 }
 
-// Settles the operation's promise; false when Node-API refused (the
-// environment cannot run JS any more).
-bool SocketWrap::Deliver(Pending* pending, sys::Op* op) noexcept {
-  napi_env env = Env();
-  Scope scope(env);
-  if (!scope.ok) return false;
+// Before the addon calls JS of the program's (onData, onEnd, onurgent):
+// the completions recorded so far are settled first, in order, and no code
+// of the program runs while a recorded chunk waits in the slab.
+void SocketWrap::SettleRecorded() noexcept {
+  Environment* environment = nullptr;
+  if (napi_get_instance_data(Env(), reinterpret_cast<void**>(&environment)) == napi_ok && environment != nullptr) {
+    BeforeProgramCode(environment);
+  }
+}
+
+// An operation that completed inside Start(): its outcome, in the handle
+// scope of the call, for Start() to return.
+void SocketWrap::SettleInline(Pending* pending, sys::Op* op) noexcept {
   try {
     if (!op->aborted) Stamp(op->kind);
+    try {
+      pending->inline_outcome = Settle(Env(), pending, op);
+    } catch (const Napi::Error& error) {
+      pending->inline_outcome = error.Value();
+      pending->inline_failed = true;
+    }
+  } catch (...) {
+    pending->inline_outcome = nullptr;  // Start() throws what is pending
+  }
+}
+
+// Records the outcome for lib/ to settle (completions.h): a count or a
+// small chunk as numbers, anything else as a value. False when Node-API
+// refused (the environment cannot run JS any more).
+bool SocketWrap::Deliver(Pending* pending, sys::Op* op) noexcept {
+  napi_env env = Env();
+  Environment* environment = nullptr;
+  if (napi_get_instance_data(env, reinterpret_cast<void**>(&environment)) != napi_ok || environment == nullptr) {
+    return false;
+  }
+  CompletionRing& completions = environment->completions;
+  const bool batching = environment->batch_depth > 0;
+  if (!op->aborted) Stamp(op->kind);
+  const bool succeeded = !op->aborted && !op->error;
+  if (succeeded && (op->kind == sys::OpKind::Send || op->kind == sys::OpKind::SendTo ||
+                    op->kind == sys::OpKind::SendMsg)) {
+    return completions.Post(env, batching, pending->slot, Outcome::Count, static_cast<double>(op->transferred));
+  }
+  Scope scope(env);
+  if (!scope.ok) return false;
+  size_t offset = 0;
+  if (succeeded && op->kind == sys::OpKind::Recv && SlabPlace(env, op->received, op->transferred, &offset)) {
+    return completions.Post(env, batching, pending->slot, Outcome::Slab, static_cast<double>(offset),
+                            static_cast<double>(op->transferred));
+  }
+  try {
     napi_value outcome = nullptr;
-    bool resolved = true;
+    bool failed = false;
     try {
       outcome = Settle(Napi::Env(env), pending, op);
     } catch (const Napi::Error& error) {
       outcome = error.Value();
-      resolved = false;
+      failed = true;
     }
-    if (outcome == nullptr) return false;
-    const napi_status status = resolved ? napi_resolve_deferred(env, pending->deferred, outcome)
-                                        : napi_reject_deferred(env, pending->deferred, outcome);
-    return status == napi_ok;
+    return outcome != nullptr && completions.PostValue(env, batching, pending->slot, failed, outcome);
   } catch (...) {
     return false;
   }

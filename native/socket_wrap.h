@@ -54,11 +54,14 @@ class SocketWrap : public Napi::ObjectWrap<SocketWrap> {
   static Napi::Object Wrap(Napi::Env env, sys::Socket** cell);
 
   sys::Socket* Open();  // the socket, or a SocketError EBADF once closed
-  // Starts an operation: a promise of its outcome; with `lazy`, the count of
-  // bytes when it completed inline and without error (send, sendTo).
+  // Starts an operation under the slot lib/ gave it (completions.h): its
+  // outcome when it completed inline (a rejected promise when it failed),
+  // else lib/'s `pending` marker, and its outcome is recorded later.
   Napi::Value Start(const Napi::CallbackInfo& info, const Request& request,
-                    const char* syscall, uint32_t cancel_id, bool lazy = false);
+                    const char* syscall, uint32_t cancel_id);
   static void OnDone(sys::Op* op) noexcept;
+  void SettleInline(Pending* pending, sys::Op* op) noexcept;
+  void SettleRecorded() noexcept;
   bool Deliver(Pending* pending, sys::Op* op) noexcept;
   napi_value Settle(Napi::Env env, Pending* pending, sys::Op* op);
 

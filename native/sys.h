@@ -85,6 +85,9 @@ struct Loop;
 struct LoopHooks {
   void (*enter)(void* context) = nullptr;
   void (*leave)(void* context) = nullptr;
+  // Asked for with loop_call_at_turn_end: runs outside any batch, once the
+  // loop's current round of callbacks is over.
+  void (*turn_end)(void* context) = nullptr;
   void* context = nullptr;
 };
 
@@ -93,6 +96,14 @@ Loop* loop_open(napi_env env, const LoopHooks& hooks, Error* error);
 // Op::teardown), releases the loop's resources, then calls finished().
 // Called from the environment's async cleanup hook.
 void loop_close(Loop* loop, void (*finished)(void* context), void* context);
+
+// Has hooks.turn_end called once the loop's round of callbacks that is
+// running now is over (POSIX: after libuv's poll phase, from a uv_check_t,
+// with a uv_idle_t so that a poll cannot block while the call waits), so
+// that the glue settles what many batches completed in one call into JS.
+// False where a batch is a turn of its own already (Windows: the packets
+// of one GetQueuedCompletionStatusEx); the glue then settles at leave.
+bool loop_call_at_turn_end(Loop* loop);
 
 // Which implementation this is ("posix" or "winsock"), and a description
 // ("Linux BSD sockets", WSADATA.szDescription).

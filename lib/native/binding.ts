@@ -4,6 +4,7 @@
 import path from 'node:path';
 import { AbortError, SocketError, UsageError } from '../errors';
 import { chunkSlab, chunkView } from './slab';
+import { operation, ring } from './completions';
 
 /**
  * What recvMsg() resolves with (native/socket_messages.cc); `control` holds
@@ -90,7 +91,8 @@ interface Binding {
     /** IP_PKTINFO / IPV6_PKTINFO to send from `source`, as this platform lays it out. */
     packetInfo(source: NativeAddress, interfaceIndex?: number): { level: number; type: number; data: Buffer };
   };
-  init(given: { SocketError: unknown; AbortError: unknown; UsageError: unknown; chunkSlab: unknown; chunkView: unknown }): void;
+  init(given: { SocketError: unknown; AbortError: unknown; UsageError: unknown; chunkSlab: unknown; chunkView: unknown;
+    completions: typeof ring }): void;
   constants: Record<string, number>;
   errname(code: number): string | null;
   backend: 'winsock' | 'posix';
@@ -105,4 +107,23 @@ interface Binding {
 const load = require('node-gyp-build') as (dir: string) => Binding;
 
 export const binding: Binding = load(path.join(__dirname, '..', '..'));
-binding.init({ SocketError, AbortError, UsageError, chunkSlab, chunkView });
+binding.init({ SocketError, AbortError, UsageError, chunkSlab, chunkView, completions: ring });
+
+// The operations whose promises lib/native/completions.ts makes and settles:
+// the addon's methods of these names return its `pending` marker. Put on
+// the prototype once, whichever copy of lib/ loads the addon first.
+const OPERATIONS: [string, boolean][] = [
+  ['accept', false], ['connect', false], ['send', true], ['recv', false], ['sendTo', true],
+  ['recvFrom', false], ['sendMsg', false], ['recvMsg', false],
+];
+const prototype = binding.NativeSocket.prototype as unknown as Record<string | symbol, unknown>;
+const WRAPPED = Symbol.for('winsock.operations');
+if (prototype[WRAPPED] === undefined) {
+  prototype[WRAPPED] = true;
+  for (const [name, counted] of OPERATIONS) {
+    Object.defineProperty(prototype, name, {
+      value: operation(prototype[name] as Parameters<typeof operation>[0], counted),
+      writable: true, configurable: true, enumerable: false,
+    });
+  }
+}

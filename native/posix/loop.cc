@@ -22,6 +22,13 @@ Loop* loop_open(napi_env env, const LoopHooks& hooks, Error* error) {
   uv_prepare_init(uv, &loop->trim);
   loop->trim.data = loop;
   uv_unref(reinterpret_cast<uv_handle_t*>(&loop->trim));
+  uv_check_init(uv, &loop->turn_end);
+  uv_idle_init(uv, &loop->turn_idle);
+  loop->turn_end.data = loop;
+  loop->turn_idle.data = loop;
+  // Neither keeps the process alive: a pending operation does that.
+  uv_unref(reinterpret_cast<uv_handle_t*>(&loop->turn_end));
+  uv_unref(reinterpret_cast<uv_handle_t*>(&loop->turn_idle));
   // The engine: epoll, unless WINSOCK_BACKEND=io_uring asks for io_uring
   // and the kernel allows it (else engine_fallback tells why not). epoll
   // stays the default: with the peer in another process, io_uring's
@@ -60,6 +67,19 @@ void loop_trim_later(Socket* socket) {
   loop->to_trim.push_back(socket);
 }
 
+bool loop_call_at_turn_end(Loop* loop) {
+  if (loop->closing || loop->hooks.turn_end == nullptr) return false;
+  if (uv_is_active(reinterpret_cast<uv_handle_t*>(&loop->turn_end))) return true;
+  uv_check_start(&loop->turn_end, [](uv_check_t* check) {
+    Loop* loop = static_cast<Loop*>(check->data);
+    uv_check_stop(&loop->turn_end);
+    uv_idle_stop(&loop->turn_idle);
+    loop->hooks.turn_end(loop->hooks.context);
+  });
+  uv_idle_start(&loop->turn_idle, [](uv_idle_t*) {});
+  return true;
+}
+
 void loop_close(Loop* loop, void (*finished)(void* context), void* context) {
   loop->closing = true;
   loop->finished = finished;
@@ -72,10 +92,11 @@ void loop_close(Loop* loop, void (*finished)(void* context), void* context) {
     socket_release(socket);
   }
   loop->to_trim.clear();
-  loop->closing_polls++;
-  uv_close(reinterpret_cast<uv_handle_t*>(&loop->trim), [](uv_handle_t* handle) {
-    loop_poll_closed(static_cast<Loop*>(handle->data));
-  });
+  auto closed = [](uv_handle_t* handle) { loop_poll_closed(static_cast<Loop*>(handle->data)); };
+  loop->closing_polls += 3;
+  uv_close(reinterpret_cast<uv_handle_t*>(&loop->trim), closed);
+  uv_close(reinterpret_cast<uv_handle_t*>(&loop->turn_end), closed);
+  uv_close(reinterpret_cast<uv_handle_t*>(&loop->turn_idle), closed);
 }
 
 const char* backend_name() { return "posix"; }

@@ -55,6 +55,10 @@ struct Loop {
   // handle, so a forgotten interest never keeps the process alive.
   uv_prepare_t trim;
   std::vector<Socket*> to_trim;
+  // loop_call_at_turn_end: the check that calls hooks.turn_end after the
+  // poll phase, and the idle that keeps that poll from blocking meanwhile.
+  uv_check_t turn_end;
+  uv_idle_t turn_idle;
   // Handles handed to uv_close whose callbacks have not run yet.
   int closing_polls = 0;
   bool closing = false;

@@ -388,6 +388,10 @@ void loop_close(Loop* loop, void (*finished)(void* context), void* context) {
   finish(loop);
 }
 
+// Each delivery is the packets of one GetQueuedCompletionStatusEx: the
+// glue settles them as that batch ends.
+bool loop_call_at_turn_end(Loop*) { return false; }
+
 const char* backend_name() { return "winsock"; }
 
 const char* engine_name(Loop*) { return "iocp"; }

@@ -1,0 +1,88 @@
+#include "batches.h"
+
+namespace winsock {
+
+namespace {
+
+// A JS exception that escaped code we called is an uncaught exception, as
+// it would be from any Node callback.
+void SurfacePending(napi_env env) {
+  bool pending = false;
+  if (napi_is_exception_pending(env, &pending) == napi_ok && pending) {
+    napi_value error;
+    if (napi_get_and_clear_last_exception(env, &error) == napi_ok) napi_fatal_exception(env, error);
+  }
+}
+
+}  // namespace
+
+void TurnEnd(void* context) {
+  Environment* environment = static_cast<Environment*>(context);
+  if (!environment->completions.waiting()) return;
+  EnterBatch(environment);
+  BatchCallsJs(environment);
+  environment->completions.Flush(environment->env);
+  LeaveBatch(environment);
+}
+
+void ConnectBatches(Environment* environment, sys::LoopHooks* hooks) {
+  hooks->enter = EnterBatch;
+  hooks->leave = LeaveBatch;
+  hooks->turn_end = TurnEnd;
+  hooks->context = environment;
+  environment->completions.before_settle = BatchCallsJs;
+  environment->completions.before_settle_context = environment;
+}
+
+void EnterBatch(void* context) {
+  Environment& environment = *static_cast<Environment*>(context);
+  if (environment.batch_depth++ > 0) return;
+  environment.batch_callbacks = nullptr;
+  if (napi_open_handle_scope(environment.env, &environment.batch_handles) != napi_ok) {
+    environment.batch_handles = nullptr;  // JS cannot run: the completions find out for themselves
+  }
+}
+
+void BatchCallsJs(void* context) {
+  Environment& environment = *static_cast<Environment*>(context);
+  if (environment.batch_depth == 0 || environment.batch_callbacks != nullptr ||
+      environment.batch_handles == nullptr) {
+    return;
+  }
+  napi_env env = environment.env;
+  napi_value resource = nullptr;
+  if (napi_get_reference_value(env, environment.resource, &resource) != napi_ok || resource == nullptr ||
+      napi_open_callback_scope(env, resource, environment.async_context, &environment.batch_callbacks) !=
+          napi_ok) {
+    environment.batch_callbacks = nullptr;
+  }
+}
+
+void BeforeProgramCode(Environment* environment) {
+  BatchCallsJs(environment);
+  if (environment->completions.waiting()) environment->completions.Flush(environment->env);
+}
+
+void LeaveBatch(void* context) {
+  Environment& environment = *static_cast<Environment*>(context);
+  if (--environment.batch_depth > 0) return;
+  napi_env env = environment.env;
+  if (environment.completions.waiting()) {
+    // A batch that calls JS anyway settles its own; else the turn's end does.
+    if (environment.batch_callbacks != nullptr || environment.loop == nullptr ||
+        !sys::loop_call_at_turn_end(environment.loop)) {
+      environment.completions.Flush(env);  // opens the callback scope if it must
+    }
+  }
+  if (environment.batch_callbacks != nullptr) {
+    napi_close_callback_scope(env, environment.batch_callbacks);
+    environment.batch_callbacks = nullptr;
+  }
+  if (environment.batch_handles != nullptr) {
+    napi_close_handle_scope(env, environment.batch_handles);
+    environment.batch_handles = nullptr;
+  }
+  SurfacePending(env);
+}
+
+}  // namespace winsock
