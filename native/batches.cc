@@ -65,15 +65,20 @@ void BeforeProgramCode(Environment* environment) {
 
 void LeaveBatch(void* context) {
   Environment& environment = *static_cast<Environment*>(context);
-  if (--environment.batch_depth > 0) return;
-  napi_env env = environment.env;
-  if (environment.completions.waiting()) {
-    // A batch that calls JS anyway settles its own; else the turn's end does.
-    if (environment.batch_callbacks != nullptr || environment.loop == nullptr ||
-        !sys::loop_call_at_turn_end(environment.loop)) {
-      environment.completions.Flush(env);  // opens the callback scope if it must
-    }
+  if (environment.batch_depth > 1) {
+    environment.batch_depth--;
+    return;
   }
+  napi_env env = environment.env;
+  // A batch that calls JS anyway settles its own; else the turn's end does.
+  // Settled while the batch is still open, so that the settling runs in
+  // its callback scope (BatchCallsJs opens one only inside a batch).
+  if (environment.completions.waiting() &&
+      (environment.batch_callbacks != nullptr || environment.loop == nullptr ||
+       !sys::loop_call_at_turn_end(environment.loop))) {
+    environment.completions.Flush(env);
+  }
+  environment.batch_depth = 0;
   if (environment.batch_callbacks != nullptr) {
     napi_close_callback_scope(env, environment.batch_callbacks);
     environment.batch_callbacks = nullptr;

@@ -5,7 +5,9 @@
 // program does while they are being settled, each settles once, with its
 // own outcome.
 const assert = require('node:assert/strict');
+const { execFileSync } = require('node:child_process');
 const crypto = require('node:crypto');
+const path = require('node:path');
 const { Socket } = require('..');
 const { useSockets } = require('./support/sockets');
 const { underWine } = require('./support/wine');
@@ -73,5 +75,10 @@ describe('operations settled once per turn', () => {
     assert.equal(await idleOutcome, 'ERR_SOCKET_CLOSED');
     await aWriter.send('later');
     assert.equal((await later).toString(), 'later');
+  });
+
+  it('runs the reaction to a recv completed from the loop in a process where nothing else runs', () => {
+    const printed = execFileSync(process.execPath, [path.join(__dirname, 'fixtures', 'settle-alone.js')], { encoding: 'utf8' });
+    assert.equal(printed, 'bytes');
   });
 });
