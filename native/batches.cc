@@ -6,12 +6,17 @@ namespace {
 
 // A JS exception that escaped code we called is an uncaught exception, as
 // it would be from any Node callback.
+// It runs after the batch's scopes closed (and from a uv_check_t there is
+// no scope around it), so it opens a handle scope of its own: taking the
+// exception makes a handle (a Worker being terminated has one pending).
 void SurfacePending(napi_env env) {
   bool pending = false;
-  if (napi_is_exception_pending(env, &pending) == napi_ok && pending) {
-    napi_value error;
-    if (napi_get_and_clear_last_exception(env, &error) == napi_ok) napi_fatal_exception(env, error);
-  }
+  if (napi_is_exception_pending(env, &pending) != napi_ok || !pending) return;
+  napi_handle_scope scope = nullptr;
+  if (napi_open_handle_scope(env, &scope) != napi_ok) return;
+  napi_value error;
+  if (napi_get_and_clear_last_exception(env, &error) == napi_ok) napi_fatal_exception(env, error);
+  napi_close_handle_scope(env, scope);
 }
 
 }  // namespace
