@@ -1,32 +1,14 @@
 #include "batches.h"
 
+#include "js_callback.h"
+
 namespace winsock {
-
-namespace {
-
-// A JS exception that escaped code we called is an uncaught exception, as
-// it would be from any Node callback.
-// It runs after the batch's scopes closed (and from a uv_check_t there is
-// no scope around it), so it opens a handle scope of its own: taking the
-// exception makes a handle (a Worker being terminated has one pending).
-void SurfacePending(napi_env env) {
-  bool pending = false;
-  if (napi_is_exception_pending(env, &pending) != napi_ok || !pending) return;
-  napi_handle_scope scope = nullptr;
-  if (napi_open_handle_scope(env, &scope) != napi_ok) return;
-  napi_value error;
-  if (napi_get_and_clear_last_exception(env, &error) == napi_ok) napi_fatal_exception(env, error);
-  napi_close_handle_scope(env, scope);
-}
-
-}  // namespace
 
 void TurnEnd(void* context) {
   Environment* environment = static_cast<Environment*>(context);
   if (!environment->completions.waiting()) return;
   EnterBatch(environment);
-  BatchCallsJs(environment);
-  environment->completions.Flush(environment->env);
+  environment->completions.Flush(environment->env);  // in the batch's callback scope
   LeaveBatch(environment);
 }
 
@@ -92,7 +74,11 @@ void LeaveBatch(void* context) {
     napi_close_handle_scope(env, environment.batch_handles);
     environment.batch_handles = nullptr;
   }
-  SurfacePending(env);
+  // A JS exception that escaped code we called is an uncaught exception,
+  // as from any Node callback. Taking it makes a handle, and no scope is
+  // open around the end-of-turn check: this one is its own.
+  Scope scope(env);
+  if (scope.ok) SurfaceCallbackError(env);
 }
 
 }  // namespace winsock

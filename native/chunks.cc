@@ -125,11 +125,16 @@ char* ReadDestination(void* context, size_t capacity) noexcept {
 
 namespace {
 
-// A chunk that goes into a slab: not the spare handed over whole, not
-// empty, and small enough.
+// A read that landed in the spare and fills half of it: the spare becomes the chunk.
+bool SpareFilled(const Environment* environment, const char* bytes, size_t length) noexcept {
+  return bytes != nullptr && bytes == environment->spare_data && length * 2 >= environment->spare_length;
+}
+
+// A chunk that goes into a slab: not the spare handed over, not empty,
+// and small enough.
 bool SlabSized(const Environment* environment, const char* bytes, size_t length) noexcept {
-  const bool spare = bytes != nullptr && bytes == environment->spare_data && length * 2 >= environment->spare_length;
-  return !spare && length > 0 && length <= kSmallChunk && !environment->chunk_view.IsEmpty();
+  return !SpareFilled(environment, bytes, length) && length > 0 && length <= kSmallChunk &&
+         !environment->chunk_view.IsEmpty();
 }
 
 // Copies the chunk into the current slab (or a new one): the slab and
@@ -150,9 +155,7 @@ bool CopyIntoSlab(Environment* environment, napi_env env, const char* bytes, siz
 napi_status ChunkOf(napi_env env, const char* bytes, size_t length, napi_value* out) noexcept {
   Environment* environment = EnvironmentOf(env);
   if (environment == nullptr) return napi_generic_failure;
-  if (bytes != nullptr && bytes == environment->spare_data && length * 2 >= environment->spare_length) {
-    return HandOverSpare(environment, env, length, out);
-  }
+  if (SpareFilled(environment, bytes, length)) return HandOverSpare(environment, env, length, out);
   if (!SlabSized(environment, bytes, length)) return napi_create_buffer_copy(env, length, bytes, nullptr, out);
   napi_value slab = nullptr;
   size_t offset = 0;

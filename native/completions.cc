@@ -119,7 +119,7 @@ bool CompletionRing::PostValue(napi_env env, bool batching, uint32_t slot, bool 
 
 void CompletionRing::Flush(napi_env env) noexcept {
   // A flush inside a flush leaves the records to the outer one's next round.
-  if (flushing_ || !attached()) return;
+  if (flushing_ || !attached() || !waiting()) return;
   Scope scope(env);
   if (before_settle != nullptr) before_settle(before_settle_context);
   flushing_ = true;

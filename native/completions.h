@@ -1,9 +1,9 @@
 // Operations settled in batches. Each promise of an operation is made in
 // JS (lib/native/completions.ts) under a slot number; when the operation
 // completes from the loop, the addon writes a record (slot, outcome, two
-// numbers) into a Float64Array shared with JS, and once the batch of
-// completions is over (LoopHooks::leave) it calls JS once to settle them
-// all. A completion then costs no Node-API promise, no deferred and, for a
+// numbers) into a Float64Array shared with JS, and calls JS once to settle
+// all that were recorded (batches.h says when: once per turn of the loop).
+// A completion then costs no Node-API promise, no deferred and, for a
 // count or a small chunk, no JS value made in C++.
 #pragma once
 
@@ -47,7 +47,7 @@ class CompletionRing {
   bool Post(napi_env env, bool batching, uint32_t slot, Outcome how, double first,
             double second = 0) noexcept;
   bool PostValue(napi_env env, bool batching, uint32_t slot, bool failed, napi_value value) noexcept;
-  // Settles every recorded completion: at the end of a batch, and before
+  // Settles every recorded completion: at the end of a turn, and before
   // the addon calls any other JS while some wait (an onData callback may
   // run any code, even detach the slab a recorded chunk lies in).
   void Flush(napi_env env) noexcept;

@@ -24,6 +24,30 @@ describe('operations settled once per turn', () => {
     return Array.from({ length: count }, () => Socket.pair().map(track));
   }
 
+  /**
+   * Has `meddle` run once from inside the settling of a turn, through a
+   * `then` getter on every Uint8Array: resolving a promise with a chunk
+   * looks it up at once. The returned function takes the getter away and
+   * says whether it ran.
+   */
+  function meddleWhileSettling(meddle) {
+    let ran = false;
+    Object.defineProperty(Uint8Array.prototype, 'then', {
+      configurable: true,
+      get() {
+        if (!ran) {
+          ran = true;
+          meddle();
+        }
+        return undefined;
+      },
+    });
+    return () => {
+      delete Uint8Array.prototype.then;
+      return ran;
+    };
+  }
+
   async function recvEach(made, messages) {
     const reads = made.map(([, reader]) => reader.recv(4096));
     await Promise.all(made.map(([writer], i) => writer.send(messages[i])));
@@ -50,18 +74,9 @@ describe('operations settled once per turn', () => {
     const idleOutcome = idle.recv(64).then(() => 'resolved', (error) => error.code);
     let later;
     let meddled = false;
-    // A `then` getter on every Uint8Array: resolving a promise with a chunk
-    // looks it up at once, inside the addon's call that settles the turn.
-    Object.defineProperty(Uint8Array.prototype, 'then', {
-      configurable: true,
-      get() {
-        if (!meddled) {
-          meddled = true;
-          idle.close();
-          later = a.recv(64);
-        }
-        return undefined;
-      },
+    const stop = meddleWhileSettling(() => {
+      idle.close();
+      later = a.recv(64);
     });
     try {
       await aWriter.send('for a');
@@ -69,12 +84,35 @@ describe('operations settled once per turn', () => {
       assert.equal((await readA).toString(), 'for a');
       assert.equal((await readB).toString(), 'for b');
     } finally {
-      delete Uint8Array.prototype.then;
+      meddled = stop();
     }
     assert.ok(meddled, 'the getter never ran: this test would prove nothing');
     assert.equal(await idleOutcome, 'ERR_SOCKET_CLOSED');
     await aWriter.send('later');
     assert.equal((await later).toString(), 'later');
+  });
+
+  it(`settles every recv when a resolved chunk runs code that closes ${PAIRS} sockets with recvs pending`, async () => {
+    const [[writer, reader]] = pairs(1);
+    const idle = pairs(PAIRS).map(([, other]) => other);
+    const idleOutcomes = idle.map((socket) => socket.recv(64).then(() => 'resolved', (error) => error.code));
+    const read = reader.recv(64);
+    let meddled = false;
+    // Each close records a rejection while the turn is being settled: more
+    // of them than the records hold (completions.h, settleOne).
+    const stop = meddleWhileSettling(() => {
+      for (const socket of idle) socket.close();
+    });
+    try {
+      await writer.send('bytes');
+      assert.equal((await read).toString(), 'bytes');
+    } finally {
+      meddled = stop();
+    }
+    assert.ok(meddled, 'the getter never ran: this test would prove nothing');
+    const outcomes = await Promise.all(idleOutcomes);
+    assert.deepEqual(new Set(outcomes), new Set(['ERR_SOCKET_CLOSED']));
+    assert.equal(outcomes.length, PAIRS);
   });
 
   it('runs the reaction to a recv completed from the loop in a process where nothing else runs', () => {
