@@ -10,6 +10,7 @@ const { formatNumber } = require('./stats');
 // What the README shows of each scenario: its first metric, child shape.
 const LABELS = {
   'tcp-pingpong': 'tcp-pingpong (`await`)',
+  'tcp-pingpong-many': 'tcp-pingpong-many (`await`, 50 connections)',
   'tcp-pingpong-fast': 'tcp-pingpong-fast (`startReading()` + `write()`)',
   'tcp-bulk': 'tcp-bulk (`write()` → `startReading()`)',
   'udp-pingpong': 'udp-pingpong',

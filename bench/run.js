@@ -24,7 +24,7 @@ const { closeAll, subscribe, winsock } = require('./harness');
 const { median, min, max, formatNumber, table } = require('./stats');
 const { variants } = require('./variants');
 
-const SCENARIOS = ['tcp-pingpong', 'tcp-pingpong-fast', 'tcp-bulk', 'udp-pingpong', 'udp-burst', 'http', 'http-pipelined', 'churn',
+const SCENARIOS = ['tcp-pingpong', 'tcp-pingpong-many', 'tcp-pingpong-fast', 'tcp-bulk', 'udp-pingpong', 'udp-burst', 'http', 'http-pipelined', 'churn',
   'idle-memory'];
 
 function parseArgs(argv) {

@@ -3,6 +3,7 @@
 // measured against. Linux only; npm run bench builds it (bench/setup.sh).
 //
 //   loop tcp-pingpong COUNT same|child   64 B messages, one in flight
+//   loop tcp-pingpong-many COUNT same|child  the same on MANY connections at once, COUNT in all
 //   loop tcp-bulk BYTES same|child       BYTES one way in 64 KiB writes
 //   loop udp-pingpong COUNT same|child   64 B datagrams, one in flight
 //   loop udp-burst COUNT child           64 B datagrams one way, as fast as sendto(2) goes
@@ -34,7 +35,7 @@
 #include <time.h>
 #include <unistd.h>
 
-enum { SIZE = 64, CHUNK = 64 * 1024, LANES = 4, MAX_FDS = 65536 };
+enum { SIZE = 64, CHUNK = 64 * 1024, LANES = 4, MANY = 50, MAX_FDS = 65536 };
 
 enum role {
   UNUSED, LISTENER, TCP_ECHO, TCP_PING, BULK_SINK, BULK_SOURCE, UDP_ECHO, UDP_PING, UDP_SINK,
@@ -164,7 +165,7 @@ static void on_ready(int fd, uint32_t events) {
     if (n > 0) send_all(fd, buffer, (size_t)n);
     else if (n == 0 || errno != EAGAIN) drop(fd);
     return;
-  case TCP_PING: // connected: the clock starts with the first send; then counts whole echoes
+  case TCP_PING: // connected: the clock starts with the first send (of the last to connect); then counts whole echoes
     if (events & EPOLLOUT) {
       started_at = now();
       send_all(fd, message, SIZE);
@@ -336,6 +337,8 @@ static void start_client(const char *scenario) {
   started_at = now();
   if (!strcmp(scenario, "tcp-pingpong")) {
     connector(TCP_PING, EPOLLOUT);
+  } else if (!strcmp(scenario, "tcp-pingpong-many")) {
+    for (int i = 0; i < MANY; i++) connector(TCP_PING, EPOLLOUT);
   } else if (!strcmp(scenario, "tcp-bulk")) {
     connector(BULK_SOURCE, EPOLLOUT);
   } else if (!strcmp(scenario, "udp-pingpong")) {
@@ -363,7 +366,7 @@ static void send_burst(double figures[3]) {
 
 // Sets up the server side of `scenario` in this loop.
 static void start_server(const char *scenario) {
-  if (!strcmp(scenario, "tcp-pingpong")) listener(TCP_ECHO);
+  if (!strcmp(scenario, "tcp-pingpong") || !strcmp(scenario, "tcp-pingpong-many")) listener(TCP_ECHO);
   else if (!strcmp(scenario, "tcp-bulk")) listener(BULK_SINK);
   else if (!strcmp(scenario, "churn")) listener(CHURN_SERVER);
   else if (!strcmp(scenario, "udp-pingpong")) watch(bound_socket(SOCK_DGRAM), UDP_ECHO, EPOLLIN);
@@ -379,7 +382,7 @@ static void start_server(const char *scenario) {
 }
 
 static int usage(void) {
-  fprintf(stderr, "usage: loop tcp-pingpong|tcp-bulk|udp-pingpong|udp-burst|churn COUNT same|child\n       loop http-server\n");
+  fprintf(stderr, "usage: loop tcp-pingpong|tcp-pingpong-many|tcp-bulk|udp-pingpong|udp-burst|churn COUNT same|child\n       loop http-server\n");
   return 2;
 }
 

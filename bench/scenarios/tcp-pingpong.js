@@ -1,68 +1,77 @@
 'use strict';
-// TCP ping-pong: 64-byte messages over one connection, the client waits for
-// the whole echo before the next send. winsock: plain send()/recv();
-// node: net write() + 'data'. Metric: round trips/s, measured by the client.
+// TCP ping-pong: 64-byte messages, the client waits for the whole echo
+// before the next send on that connection. winsock: plain send()/recv();
+// node: net write() + 'data'. Metric: round trips/s over all connections,
+// measured by the client from the moment all of them are connected.
+// pingpong(connections) makes the scenario for that many connections at
+// once (tcp-pingpong-many), the same code with one (tcp-pingpong).
 const net = require('node:net');
+const { once } = require('node:events');
 const { runLoop, winsock, winsockListener, nodeListener, readExactly, runClient, track } = require('../harness');
 
 const SIZE = 64;
 const message = Buffer.alloc(SIZE, 0x61);
 
-/** How many round trips a run makes. */
+/** How many round trips a run makes, over all its connections. */
 const roundTrips = (quick, scale = 1) => (quick ? 500 : Math.round(50000 * scale));
 
 const roles = {
-  async winsock({ address, count }) {
-    const socket = new winsock.Socket();
-    const close = track(() => socket.close());
+  async winsock({ address, count, connections = 1 }) {
+    const sockets = Array.from({ length: connections }, () => new winsock.Socket());
+    const close = track(() => sockets.forEach((socket) => socket.close()));
     try {
-      await socket.connect(address);
-      socket.setOption('TCP_NODELAY', true);
+      await Promise.all(sockets.map((socket) => socket.connect(address)));
+      for (const socket of sockets) socket.setOption('TCP_NODELAY', true);
+      const each = Math.max(1, Math.round(count / connections));
       const start = performance.now();
-      for (let i = 0; i < count; i++) {
-        await socket.send(message);
-        if ((await readExactly(socket, SIZE)) === null) throw new Error('EOF in the middle of the ping-pong');
-      }
-      return count / ((performance.now() - start) / 1000);
+      await Promise.all(sockets.map(async (socket) => {
+        for (let i = 0; i < each; i++) {
+          await socket.send(message);
+          if ((await readExactly(socket, SIZE)) === null) throw new Error('EOF in the middle of the ping-pong');
+        }
+      }));
+      return (each * connections) / ((performance.now() - start) / 1000);
     } finally {
       close();
     }
   },
 
-  node({ address, count }) {
-    return new Promise((resolve, reject) => {
-      const socket = net.connect({ host: address.address, port: address.port, noDelay: true });
-      const close = track(() => socket.destroy());
-      let pending = 0;
-      let done = 0;
-      let start;
-      socket.on('error', (error) => { close(); reject(error); });
-      socket.once('connect', () => {
-        start = performance.now();
-        socket.write(message);
-      });
-      socket.on('data', (chunk) => {
-        pending += chunk.length;
-        while (pending >= SIZE) {
-          pending -= SIZE;
-          if (++done === count) {
-            const rate = count / ((performance.now() - start) / 1000);
-            close();
-            resolve(rate);
-            return;
+  async node({ address, count, connections = 1 }) {
+    const sockets = Array.from({ length: connections }, () => net.connect({ host: address.address, port: address.port, noDelay: true }));
+    const close = track(() => sockets.forEach((socket) => socket.destroy()));
+    try {
+      await Promise.all(sockets.map((socket) => once(socket, 'connect')));
+      const each = Math.max(1, Math.round(count / connections));
+      const start = performance.now();
+      await Promise.all(sockets.map((socket) => new Promise((resolve, reject) => {
+        let pending = 0;
+        let done = 0;
+        socket.on('error', reject);
+        socket.on('data', (chunk) => {
+          pending += chunk.length;
+          while (pending >= SIZE) {
+            pending -= SIZE;
+            if (++done === each) {
+              resolve();
+              return;
+            }
+            socket.write(message);
           }
-          socket.write(message);
-        }
-      });
-    });
+        });
+        socket.write(message);
+      })));
+      return (each * connections) / ((performance.now() - start) / 1000);
+    } finally {
+      close();
+    }
   },
 };
 
-// The echo side: answers every whole 64 bytes with 64 bytes, until EOF.
-async function serveWinsock() {
+// The echo side: answers every whole 64 bytes with 64 bytes, until EOF, on
+// each of `connections` accepted connections.
+async function serveWinsock(connections) {
   const listener = winsockListener();
-  const served = (async () => {
-    const socket = await listener.accept();
+  const echo = async (socket) => {
     const close = track(() => socket.close());
     socket.setOption('TCP_NODELAY', true);
     try {
@@ -72,13 +81,19 @@ async function serveWinsock() {
     } finally {
       close();
     }
+  };
+  const served = (async () => {
+    const echoes = [];
+    for (let i = 0; i < connections; i++) echoes.push(echo(await listener.accept()));
+    await Promise.all(echoes);
   })();
   served.catch(() => {}); // awaited by run(); this only keeps an early failure from being unhandled
   return { address: listener.localAddress(), served, close: () => listener.close() };
 }
 
-async function serveNode() {
+async function serveNode(connections) {
   let finish;
+  let closed = 0;
   const served = new Promise((resolve) => { finish = resolve; });
   const server = await nodeListener((socket) => {
     let pending = 0;
@@ -87,27 +102,33 @@ async function serveNode() {
       for (; pending >= SIZE; pending -= SIZE) socket.write(message);
     });
     socket.on('error', () => {}); // the client's close may race our write
-    socket.on('close', finish);
+    socket.on('close', () => { if (++closed === connections) finish(); });
   });
   const { port } = server.address();
   return { address: { address: '127.0.0.1', port }, served, close: () => server.close() };
 }
 
-module.exports = {
-  name: 'tcp-pingpong',
-  unit: 'round trips/s',
-  better: 'higher',
-  roles,
-  // The C loop: the same exchange, one thread, epoll.
-  anchor: ({ shape, quick, scale = 1 }) => runLoop(['tcp-pingpong', roundTrips(quick, scale), shape]).then((f) => f.value),
-  async run({ impl, shape, quick, scale = 1 }) {
-    const server = impl === 'winsock' ? await serveWinsock() : await serveNode();
-    try {
-      const rate = await runClient(shape, 'tcp-pingpong', impl, { address: server.address, count: roundTrips(quick, scale) });
-      await server.served;
-      return rate;
-    } finally {
-      server.close();
-    }
-  },
-};
+/** The scenario with `connections` ping-ponging at once, under `name`. */
+function pingpong(name, connections) {
+  return {
+    name,
+    unit: 'round trips/s',
+    better: 'higher',
+    ...(connections > 1 ? { note: () => `${connections} connections at once` } : {}),
+    roles,
+    // The C loop: the same exchange, one thread, epoll.
+    anchor: ({ shape, quick, scale = 1 }) => runLoop([name, roundTrips(quick, scale), shape]).then((f) => f.value),
+    async run({ impl, shape, quick, scale = 1 }) {
+      const server = impl === 'winsock' ? await serveWinsock(connections) : await serveNode(connections);
+      try {
+        const rate = await runClient(shape, name, impl, { address: server.address, count: roundTrips(quick, scale), connections });
+        await server.served;
+        return rate;
+      } finally {
+        server.close();
+      }
+    },
+  };
+}
+
+module.exports = { ...pingpong('tcp-pingpong', 1), pingpong };
