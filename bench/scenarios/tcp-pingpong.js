@@ -37,16 +37,25 @@ const roles = {
   },
 
   async node({ address, count, connections = 1 }) {
-    const sockets = Array.from({ length: connections }, () => net.connect({ host: address.address, port: address.port, noDelay: true }));
+    const sockets = [];
     const close = track(() => sockets.forEach((socket) => socket.destroy()));
     try {
-      await Promise.all(sockets.map((socket) => once(socket, 'connect')));
       const each = Math.max(1, Math.round(count / connections));
-      const start = performance.now();
-      await Promise.all(sockets.map((socket) => new Promise((resolve, reject) => {
+      let connected = 0;
+      let start;
+      // Each connection's life in one promise, so that an error at any
+      // step (the connect too) rejects it.
+      await Promise.all(Array.from({ length: connections }, () => new Promise((resolve, reject) => {
+        const socket = net.connect({ host: address.address, port: address.port, noDelay: true });
+        sockets.push(socket);
         let pending = 0;
         let done = 0;
         socket.on('error', reject);
+        socket.once('connect', () => {
+          if (++connected < connections) return;
+          start = performance.now();
+          for (const connection of sockets) connection.write(message);
+        });
         socket.on('data', (chunk) => {
           pending += chunk.length;
           while (pending >= SIZE) {
@@ -58,7 +67,6 @@ const roles = {
             socket.write(message);
           }
         });
-        socket.write(message);
       })));
       return (each * connections) / ((performance.now() - start) / 1000);
     } finally {

@@ -222,9 +222,16 @@ void on_event(Uring* ring, Socket* socket, bool write, int result, unsigned flag
   uring_watch(socket);
 }
 
+bool task_work_waits(const Uring* ring) {
+  return (__atomic_load_n(ring->sq_flags, __ATOMIC_ACQUIRE) & IORING_SQ_TASKRUN) != 0;
+}
+
 // Reads the completions that are there now (not those that the handlers'
 // own system calls add meanwhile: those wait for the next round).
 void reap(Uring* ring) {
+  // Completions whose task work has not run yet (COOP_TASKRUN): an
+  // io_uring_enter runs it and posts them.
+  if (task_work_waits(ring)) enter(ring->fd, 0, 0, IORING_ENTER_GETEVENTS);
   unsigned head = *ring->cq_head;
   const unsigned tail = __atomic_load_n(ring->cq_tail, __ATOMIC_ACQUIRE);
   while (head != tail) {
@@ -266,7 +273,7 @@ void dispatch_now(Uring* ring) {
 }
 
 bool completions_wait(const Uring* ring) {
-  return __atomic_load_n(ring->cq_tail, __ATOMIC_ACQUIRE) != *ring->cq_head;
+  return __atomic_load_n(ring->cq_tail, __ATOMIC_ACQUIRE) != *ring->cq_head || task_work_waits(ring);
 }
 
 // Rounds of completions, each one batch of the loop's: the promise
@@ -326,9 +333,19 @@ void unmap(Uring* ring) {
 
 Uring* uring_open(Loop* loop, std::string* why) {
   io_uring_params params{};
-  params.flags = IORING_SETUP_CQSIZE | IORING_SETUP_CLAMP;
+  // COOP_TASKRUN (5.19): a completion's task work waits for this thread's
+  // next entry into the kernel instead of interrupting it; TASKRUN_FLAG says
+  // when some waits (reap). An older kernel refuses them: without.
+  const unsigned always = IORING_SETUP_CQSIZE | IORING_SETUP_CLAMP;
+  params.flags = always | IORING_SETUP_COOP_TASKRUN | IORING_SETUP_TASKRUN_FLAG;
   params.cq_entries = kCompletionEntries;
-  const int fd = setup(kSubmissionEntries, &params);
+  int fd = setup(kSubmissionEntries, &params);
+  if (fd < 0 && errno == EINVAL) {
+    params = io_uring_params{};
+    params.flags = always;
+    params.cq_entries = kCompletionEntries;
+    fd = setup(kSubmissionEntries, &params);
+  }
   if (fd < 0) {
     *why = std::string("io_uring_setup: ") + (error_code_name(errno) ? error_code_name(errno) : strerror(errno));
     return nullptr;

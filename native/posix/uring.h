@@ -12,6 +12,13 @@
 // no epoll_wait at all. The ring's own fd, watched by one uv_poll_t on
 // Node's loop, wakes the loop when the queue fills while it sleeps.
 //
+// A completion that a wake-up causes runs as task work of this thread. By
+// default the kernel interrupts the thread for it (an inter-processor
+// interrupt per wake-up from another process); with
+// IORING_SETUP_COOP_TASKRUN it waits until the thread enters the kernel
+// anyway, which a thread about to sleep in epoll_wait does (a sleeping one
+// is woken), and IORING_SETUP_TASKRUN_FLAG tells reap() when some waits.
+//
 // Its events are edges, not levels: Socket::ready keeps what the last ones
 // said until a system call answers EAGAIN. (A short read is no proof of an
 // empty queue: TCP stops short at the urgent mark and at the FIN, and the
