@@ -6,7 +6,6 @@
 // pingpong(connections) makes the scenario for that many connections at
 // once (tcp-pingpong-many), the same code with one (tcp-pingpong).
 const net = require('node:net');
-const { once } = require('node:events');
 const { runLoop, winsock, winsockListener, nodeListener, readExactly, runClient, track } = require('../harness');
 
 const SIZE = 64;

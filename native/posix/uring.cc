@@ -333,19 +333,17 @@ void unmap(Uring* ring) {
 
 Uring* uring_open(Loop* loop, std::string* why) {
   io_uring_params params{};
+  const auto open_with = [&params](unsigned flags) {
+    params = io_uring_params{};
+    params.flags = IORING_SETUP_CQSIZE | IORING_SETUP_CLAMP | flags;
+    params.cq_entries = kCompletionEntries;
+    return setup(kSubmissionEntries, &params);
+  };
   // COOP_TASKRUN (5.19): a completion's task work waits for this thread's
   // next entry into the kernel instead of interrupting it; TASKRUN_FLAG says
   // when some waits (reap). An older kernel refuses them: without.
-  const unsigned always = IORING_SETUP_CQSIZE | IORING_SETUP_CLAMP;
-  params.flags = always | IORING_SETUP_COOP_TASKRUN | IORING_SETUP_TASKRUN_FLAG;
-  params.cq_entries = kCompletionEntries;
-  int fd = setup(kSubmissionEntries, &params);
-  if (fd < 0 && errno == EINVAL) {
-    params = io_uring_params{};
-    params.flags = always;
-    params.cq_entries = kCompletionEntries;
-    fd = setup(kSubmissionEntries, &params);
-  }
+  int fd = open_with(IORING_SETUP_COOP_TASKRUN | IORING_SETUP_TASKRUN_FLAG);
+  if (fd < 0 && errno == EINVAL) fd = open_with(0);
   if (fd < 0) {
     *why = std::string("io_uring_setup: ") + (error_code_name(errno) ? error_code_name(errno) : strerror(errno));
     return nullptr;
