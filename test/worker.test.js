@@ -49,8 +49,11 @@ describe('worker threads', () => {
       client.recv().catch(() => {});
       parentPort.postMessage('ready');
     })();`, { address: server.localAddress() });
+    // Listened for before the accept is awaited: the Worker posts as soon
+    // as its connect completes, and a message nobody listens for is lost.
+    const ready = nextMessage(worker);
     const accepted = track(await server.accept());
-    assert.equal(await nextMessage(worker), 'ready');
+    assert.equal(await ready, 'ready');
     const exitCode = await worker.terminate();
     assert.equal(exitCode, 1);
     // The Worker's sockets were closed by its cleanup: the peer sees EOF.

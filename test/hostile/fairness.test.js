@@ -36,8 +36,11 @@ describe('a socket that never runs dry', () => {
   async function saturated() {
     const server = listener();
     const worker = flooder(server.localAddress());
+    // Listened for before the accept is awaited: the worker posts as soon
+    // as its connect completes, and a message nobody listens for is lost.
+    const connected = new Promise((resolve) => worker.once('message', resolve));
     const accepted = track(await server.accept());
-    await new Promise((resolve) => worker.once('message', resolve));
+    await connected;
     return { server, accepted, worker };
   }
 
