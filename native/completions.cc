@@ -29,7 +29,7 @@ bool Keep(napi_env env, napi_value value, napi_ref* out) {
 
 bool CompletionRing::Attach(napi_env env, napi_value given) noexcept {
   if (attached()) return true;  // a second copy of lib/ shares the first one's
-  napi_value records, values, settle, settle_one, pending;
+  napi_value records, values, outcomes, chunk;
   void* record_data = nullptr;
   size_t record_length = 0;
   bool is_array = false;
@@ -38,13 +38,12 @@ bool CompletionRing::Attach(napi_env env, napi_value given) noexcept {
       record_length < kRecordFields ||
       !Named(env, given, "values", napi_object, &values) ||
       napi_is_array(env, values, &is_array) != napi_ok || !is_array ||
-      !Named(env, given, "settle", napi_function, &settle) ||
-      !Named(env, given, "settleOne", napi_function, &settle_one) ||
-      !Named(env, given, "pending", napi_symbol, &pending)) {
+      !Named(env, given, "outcomes", napi_function, &outcomes) ||
+      !Named(env, given, "chunk", napi_function, &chunk)) {
     return false;
   }
   if (!Keep(env, given, &object_) || !Keep(env, records, &records_ref_) || !Keep(env, values, &values_) ||
-      !Keep(env, settle, &settle_) || !Keep(env, settle_one, &settle_one_) || !Keep(env, pending, &pending_)) {
+      !Keep(env, outcomes, &outcomes_) || !Keep(env, chunk, &chunk_)) {
     Release(env);
     return false;
   }
@@ -55,12 +54,16 @@ bool CompletionRing::Attach(napi_env env, napi_value given) noexcept {
 }
 
 void CompletionRing::Release(napi_env env) noexcept {
-  for (napi_ref* ref : {&object_, &records_ref_, &values_, &settle_, &settle_one_, &pending_}) {
+  for (napi_ref* ref : {&object_, &records_ref_, &values_, &outcomes_, &chunk_}) {
     if (*ref != nullptr) napi_delete_reference(env, *ref);
     *ref = nullptr;
   }
   records_ = nullptr;
   capacity_ = count_ = settled_ = 0;
+  // The deferreds still waiting belong to an environment that is going
+  // away: Node-API can no longer conclude them.
+  deferreds_.clear();
+  free_slots_.clear();
 }
 
 bool CompletionRing::SetSlab(napi_env env, napi_value slab) noexcept {
@@ -69,32 +72,68 @@ bool CompletionRing::SetSlab(napi_env env, napi_value slab) noexcept {
          napi_set_named_property(env, object, "slab", slab) == napi_ok;
 }
 
-napi_status CompletionRing::Pending(napi_env env, napi_value* out) const noexcept {
-  return napi_get_reference_value(env, pending_, out);
+napi_status CompletionRing::Promise(napi_env env, uint32_t* slot, napi_value* promise) noexcept {
+  napi_deferred deferred = nullptr;
+  const napi_status status = napi_create_promise(env, &deferred, promise);
+  if (status != napi_ok) return status;
+  try {
+    if (free_slots_.empty()) {
+      deferreds_.push_back(deferred);
+      *slot = static_cast<uint32_t>(deferreds_.size() - 1);
+    } else {
+      *slot = free_slots_.back();
+      free_slots_.pop_back();
+      deferreds_[*slot] = deferred;
+    }
+  } catch (...) {
+    napi_value nothing = nullptr;
+    napi_get_undefined(env, &nothing);
+    napi_resolve_deferred(env, deferred, nothing);  // concluded, so Node-API frees it
+    return napi_generic_failure;
+  }
+  return napi_ok;
 }
 
-bool CompletionRing::Call(napi_env env, napi_ref function, size_t argc, const napi_value* argv) noexcept {
+bool CompletionRing::Call(napi_env env, napi_ref function, size_t argc, const napi_value* argv,
+                          napi_value* result) noexcept {
   napi_value callee = nullptr;
   napi_value global = nullptr;
-  napi_value result = nullptr;
   return napi_get_reference_value(env, function, &callee) == napi_ok && callee != nullptr &&
          napi_get_global(env, &global) == napi_ok &&
-         napi_call_function(env, global, callee, argc, argv, &result) == napi_ok;
+         napi_call_function(env, global, callee, argc, argv, result) == napi_ok;
+}
+
+bool CompletionRing::Settle(napi_env env, uint32_t slot, bool failed, napi_value value) noexcept {
+  if (slot >= deferreds_.size() || deferreds_[slot] == nullptr) return true;  // settled already
+  napi_deferred deferred = deferreds_[slot];
+  // Freed first: resolving looks up the value's `then` at once, which may
+  // run code that starts an operation and takes this slot.
+  deferreds_[slot] = nullptr;
+  free_slots_.push_back(slot);  // cannot throw: it never holds more than deferreds_
+  return (failed ? napi_reject_deferred(env, deferred, value) : napi_resolve_deferred(env, deferred, value)) == napi_ok;
+}
+
+bool CompletionRing::SettleNow(napi_env env, uint32_t slot, Outcome how, double first, double second) noexcept {
+  Scope scope(env);
+  napi_value value = nullptr;
+  if (!scope.ok) return false;
+  if (how == Outcome::Slab) {
+    napi_value argv[2];
+    if (napi_create_double(env, first, &argv[0]) != napi_ok || napi_create_double(env, second, &argv[1]) != napi_ok ||
+        !Call(env, chunk_, 2, argv, &value)) {
+      return false;
+    }
+  } else if (napi_create_double(env, first, &value) != napi_ok) {
+    return false;
+  }
+  return Settle(env, slot, false, value);
 }
 
 bool CompletionRing::Post(napi_env env, bool batching, uint32_t slot, Outcome how, double first,
                           double second) noexcept {
   if (!attached()) return false;
   if (count_ == capacity_) {
-    if (flushing_) {
-      // Full while JS is settling (a `then` getter of a resolved value ran
-      // code that completed more): this one is settled by itself.
-      napi_value argv[4];
-      return napi_create_uint32(env, slot, &argv[0]) == napi_ok &&
-             napi_create_uint32(env, static_cast<uint32_t>(how), &argv[1]) == napi_ok &&
-             napi_create_double(env, first, &argv[2]) == napi_ok &&
-             napi_create_double(env, second, &argv[3]) == napi_ok && Call(env, settle_one_, 4, argv);
-    }
+    if (flushing_) return SettleNow(env, slot, how, first, second);
     Flush(env);
   }
   double* record = records_ + count_ * kRecordFields;
@@ -109,12 +148,29 @@ bool CompletionRing::Post(napi_env env, bool batching, uint32_t slot, Outcome ho
 
 bool CompletionRing::PostValue(napi_env env, bool batching, uint32_t slot, bool failed,
                                napi_value value) noexcept {
+  if (!attached()) return false;
+  if (count_ == capacity_ && flushing_) return Settle(env, slot, failed, value);
   napi_value values = nullptr;
-  if (!attached() || napi_get_reference_value(env, values_, &values) != napi_ok || values == nullptr ||
+  if (napi_get_reference_value(env, values_, &values) != napi_ok || values == nullptr ||
       napi_set_element(env, values, values_used_, value) != napi_ok) {
     return false;
   }
   return Post(env, batching, slot, failed ? Outcome::Failure : Outcome::Value, values_used_++);
+}
+
+// The records [from, to), whose values lib/ made in `outcomes` before any
+// of them is settled (settling one may run code that detaches the slab).
+void CompletionRing::SettleRecords(napi_env env, size_t from, size_t to, napi_value outcomes) noexcept {
+  // In the flush's handle scope: a few handles a record, for at most
+  // the records' capacity.
+  for (size_t i = from; i < to; i++) {
+    const double* record = records_ + i * kRecordFields;
+    napi_value value = nullptr;
+    if (napi_get_element(env, outcomes, static_cast<uint32_t>(i - from), &value) != napi_ok ||
+        !Settle(env, static_cast<uint32_t>(record[0]), record[1] == static_cast<double>(Outcome::Failure), value)) {
+      return;  // JS cannot run any more: nothing is left to settle for
+    }
+  }
 }
 
 void CompletionRing::Flush(napi_env env) noexcept {
@@ -124,14 +180,17 @@ void CompletionRing::Flush(napi_env env) noexcept {
   if (before_settle != nullptr) before_settle(before_settle_context);
   flushing_ = true;
   while (scope.ok && settled_ < count_) {
+    const size_t from = settled_;
     const size_t to = count_;
     napi_value argv[2];
-    if (napi_create_uint32(env, static_cast<uint32_t>(settled_), &argv[0]) != napi_ok ||
+    napi_value outcomes = nullptr;
+    if (napi_create_uint32(env, static_cast<uint32_t>(from), &argv[0]) != napi_ok ||
         napi_create_uint32(env, static_cast<uint32_t>(to), &argv[1]) != napi_ok ||
-        !Call(env, settle_, 2, argv)) {
+        !Call(env, outcomes_, 2, argv, &outcomes)) {
       break;  // JS cannot run any more: nothing is left to settle for
     }
     settled_ = to;
+    SettleRecords(env, from, to, outcomes);
   }
   count_ = settled_ = 0;
   values_used_ = 0;

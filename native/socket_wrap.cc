@@ -22,12 +22,12 @@
 namespace winsock {
 
 
-// One started operation: the slot lib/ settles its promise under
+// One started operation: the slot its promise is settled under
 // (completions.h), and what the completion needs to know about how it was
 // started.
 struct SocketWrap::Pending {
   SocketWrap* owner = nullptr;
-  uint32_t slot = 0;
+  uint32_t slot = kNoSlot;
   bool in_start = true;   // Start() is still on the stack
   bool settled = false;   // completed while Start() was on the stack
   bool cancelled = false;
@@ -228,8 +228,6 @@ Napi::Value SocketWrap::Start(const Napi::CallbackInfo& info, const Request& req
   CompletionRing& completions = Environment::Of(info.Env())->completions;
   auto pending = std::make_unique<Pending>();
   pending->owner = this;
-  // After the method's own arguments (lib/native/completions.ts).
-  pending->slot = static_cast<uint32_t>(Int32Arg(info, kSlotArgument, "slot", 0));
   pending->syscall = syscall;
   pending->cancel_id = cancel_id;
   sys::Op* op = sys::op_new(request.kind);
@@ -262,9 +260,13 @@ Napi::Value SocketWrap::Start(const Napi::CallbackInfo& info, const Request& req
     // one would pay a reference count up and down for nothing).
     later->held = true;
     Hold();
-    napi_value marker = nullptr;
-    if (completions.Pending(env, &marker) != napi_ok) throw Napi::Error::New(env);
-    return Napi::Value(env, marker);
+    napi_value promise = nullptr;
+    if (completions.Promise(env, &later->slot, &promise) != napi_ok) {
+      // The op completes some time and settles a slot nobody waits on.
+      later->slot = kNoSlot;
+      throw Napi::Error::New(env);
+    }
+    return Napi::Value(env, promise);
   }
   if (pending->inline_outcome == nullptr) throw Napi::Error::New(env);
   if (!pending->inline_failed) return Napi::Value(env, pending->inline_outcome);

@@ -54,9 +54,9 @@ class SocketWrap : public Napi::ObjectWrap<SocketWrap> {
   static Napi::Object Wrap(Napi::Env env, sys::Socket** cell);
 
   sys::Socket* Open();  // the socket, or a SocketError EBADF once closed
-  // Starts an operation under the slot lib/ gave it (completions.h): its
-  // outcome when it completed inline (a rejected promise when it failed),
-  // else lib/'s `pending` marker, and its outcome is recorded later.
+  // Starts an operation: its outcome when it completed inline (a rejected
+  // promise when it failed), else a promise whose outcome is recorded
+  // later under a slot (completions.h).
   Napi::Value Start(const Napi::CallbackInfo& info, const Request& request,
                     const char* syscall, uint32_t cancel_id);
   static void OnDone(sys::Op* op) noexcept;

@@ -109,8 +109,8 @@ const load = require('node-gyp-build') as (dir: string) => Binding;
 export const binding: Binding = load(path.join(__dirname, '..', '..'));
 binding.init({ SocketError, AbortError, UsageError, chunkSlab, chunkView, completions: ring });
 
-// The operations whose promises lib/native/completions.ts makes and settles:
-// the addon's methods of these names return its `pending` marker. Put on
+// The operations whose outcome completed inside the call lib/native/completions.ts
+// wraps in a promise (the addon makes the promise of one that waits). Put on
 // the prototype once, whichever copy of lib/ loads the addon first.
 const OPERATIONS: [string, boolean][] = [
   ['accept', false], ['connect', false], ['send', true], ['recv', false], ['sendTo', true],
