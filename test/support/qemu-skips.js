@@ -16,6 +16,7 @@ const SKIPS = [
   [/the examples run/, CHILD_NODE],
   [/the README's API tour/, CHILD_NODE],
   [/in a process where nothing else runs/, CHILD_NODE],
+  [/bytes of JS heap for each of \d+ pending recvs/, CHILD_NODE],
   [/^the docs pages docs\/[\w-]+\.md, block \d+, (runs|type-checks and runs)$/, CHILD_NODE],
   [/^winsock (listen and connect|run|--help and winsock info|repl)/, CHILD_NODE],
   [/^the winsock command and a Python peer/, CHILD_NODE],
