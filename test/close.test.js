@@ -32,6 +32,30 @@ describe('closing a socket', () => {
     assert.ok(outcomes.every((o) => o.reason.code === 'ERR_SOCKET_CLOSED'));
   });
 
+  it('closes, from a chunk callback, a socket whose bytes came in the same turn, which then gets none', async () => {
+    const [aWriter, a] = await pair();
+    const [bWriter, b] = await pair();
+    const chunks = [];
+    let closed = null;
+    const reader = (name, other) => () => {
+      chunks.push(name);
+      if (closed === null) {
+        closed = other;
+        other.close();
+      }
+    };
+    a.startReading(reader('a', b));
+    b.startReading(reader('b', a));
+    // Both reads wait for the loop; then both sockets become readable
+    // before it polls again, so one poll reports the two of them.
+    await new Promise(setImmediate);
+    await Promise.all([aWriter.send('to a'), bWriter.send('to b')]);
+    while (chunks.length === 0) await new Promise(setImmediate);
+    for (let turn = 0; turn < 5; turn++) await new Promise(setImmediate);
+    assert.equal(chunks.length, 1, `chunks went to ${chunks.join(', ')}`);
+    assert.equal(closed.state, 'closed');
+  });
+
   it('is idempotent and emits close once', () => {
     const socket = make();
     let closes = 0;
