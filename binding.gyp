@@ -58,7 +58,6 @@
             "native/posix/batch_reads.cc",
             "native/posix/calls.cc",
             "native/posix/constants.cc",
-            "native/posix/epoll_set.cc",
             "native/posix/errors.cc",
             "native/posix/loop.cc",
             "native/posix/message.cc",

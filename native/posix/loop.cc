@@ -4,7 +4,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "epoll_set.h"
 #include "posix.h"
 #include "uring.h"
 
@@ -39,11 +38,6 @@ Loop* loop_open(napi_env env, const LoopHooks& hooks, Error* error) {
   if (asked != nullptr && strcmp(asked, "io_uring") == 0) {
     loop->uring = uring_open(loop, &loop->engine_fallback);
   }
-  // epoll through the addon's own set (epoll_set.h); WINSOCK_BACKEND=uv_poll
-  // keeps a uv_poll_t per socket instead, as on macOS, so that path can be
-  // tested on Linux too.
-  const bool per_socket = asked != nullptr && strcmp(asked, "uv_poll") == 0;
-  if (loop->uring == nullptr && !per_socket) epoll_set_open(loop);
   return loop;
 }
 
@@ -93,7 +87,6 @@ void loop_close(Loop* loop, void (*finished)(void* context), void* context) {
   // Each close takes the socket out of the list.
   while (loop->open != nullptr) socket_close(loop->open);
   if (loop->uring != nullptr) uring_close(loop->uring);
-  epoll_set_close(loop);
   for (Socket* socket : loop->to_trim) {
     socket->trim_pending = false;
     socket_release(socket);

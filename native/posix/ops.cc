@@ -11,7 +11,6 @@
 #include <new>
 
 #include "../op_memory.h"
-#include "epoll_set.h"
 #include "posix.h"
 #include "uring.h"
 
@@ -294,17 +293,6 @@ void update_poll(Socket* socket, bool shrink) {
   if (!socket->writes.empty()) wanted |= UV_WRITABLE;
   if (!socket->urgent.empty() && !socket->urgent_inline) wanted |= UV_PRIORITIZED;
   if (!shrink) wanted |= socket->polled_events;
-  if (socket->loop->epoll_fd >= 0) {
-    const int code = wanted == socket->polled_events ? 0 : epoll_set_watch(socket, wanted);
-    if (code != 0) {
-      socket->dispatching++;
-      fail_all(socket, Error{-code, "epoll_ctl"});
-      socket->dispatching--;
-      return;
-    }
-    epoll_set_keep_alive(socket, !socket->reads.empty() || !socket->writes.empty());
-    return;
-  }
   if (wanted != socket->polled_events) {
     if (wanted == 0) {
       uv_poll_stop(socket->poll);

@@ -62,12 +62,6 @@ struct Loop {
   // Handles handed to uv_close whose callbacks have not run yet.
   int closing_polls = 0;
   bool closing = false;
-  // The epoll engine's own interest set (epoll_set.h): its fd, or -1 when
-  // each socket has a uv_poll_t of its own (io_uring, or not Linux); the
-  // one handle that watches it; the sockets with a read or a write waiting.
-  int epoll_fd = -1;
-  uv_poll_t set_poll;
-  size_t set_waiting = 0;
   // The io_uring engine (uring.h), or nullptr for epoll through libuv; and
   // why io_uring is not the live one, when it is not.
   Uring* uring = nullptr;
@@ -87,9 +81,8 @@ struct Socket {
   Loop* loop = nullptr;
   Socket* open_prev = nullptr;  // Loop::open, while not closed
   Socket* open_next = nullptr;
-  // Without the loop's epoll set: the poll handle is made on the first
-  // EAGAIN and freed in its close callback; a socket whose poll is closing
-  // is released there.
+  // The poll handle is made on the first EAGAIN and freed in its close
+  // callback; a socket whose poll is closing is released there.
   uv_poll_t* poll = nullptr;
   OpQueue reads;    // Accept, Recv, RecvFrom, in order
   OpQueue writes;   // Connect, Send, SendTo, in order
@@ -112,8 +105,8 @@ struct Socket {
   // polled for until then (level-triggered polling would spin).
   bool urgent_inline = false;
   // The io_uring engine: its read poll (multishot) and write poll (one-shot)
-  // are in the kernel; the socket waits in its list of dispatches to redo.
-  // Either engine: it counts among the sockets that keep the loop alive.
+  // are in the kernel; the socket waits in its list of dispatches to redo;
+  // it counts among the sockets that keep the loop alive.
   bool read_armed = false;
   bool write_armed = false;
   bool redo_pending = false;

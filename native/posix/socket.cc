@@ -9,7 +9,6 @@
 
 #include <new>
 
-#include "epoll_set.h"
 #include "posix.h"
 #include "uring.h"
 
@@ -70,17 +69,11 @@ void on_poll_closed(uv_handle_t* handle) {
   loop_poll_closed(loop);
 }
 
-// Stops watching: takes the fd out of the loop's epoll set, or hands its
-// own poll handle to uv_close, and then the Socket is released when the
-// handle's close callback has run.
+// Stops watching and hands the poll handle to uv_close; the Socket is
+// released when the handle's close callback has run.
 void stop_polling(Socket* socket) {
   if (socket->loop->uring != nullptr) {
     uring_forget(socket);
-    return;
-  }
-  if (socket->loop->epoll_fd >= 0) {
-    epoll_set_watch(socket, 0);
-    epoll_set_keep_alive(socket, false);
     return;
   }
   if (socket->poll == nullptr) return;
