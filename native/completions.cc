@@ -78,6 +78,10 @@ napi_status CompletionRing::Promise(napi_env env, uint32_t* slot, napi_value* pr
   if (status != napi_ok) return status;
   try {
     if (free_slots_.empty()) {
+      // Room for every slot to be freed, so that Settle never allocates
+      // (doubled, so that growing one slot at a time stays linear).
+      const size_t slots = deferreds_.size() + 1;
+      if (free_slots_.capacity() < slots) free_slots_.reserve(2 * slots);
       deferreds_.push_back(deferred);
       *slot = static_cast<uint32_t>(deferreds_.size() - 1);
     } else {
@@ -109,7 +113,7 @@ bool CompletionRing::Settle(napi_env env, uint32_t slot, bool failed, napi_value
   // Freed first: resolving looks up the value's `then` at once, which may
   // run code that starts an operation and takes this slot.
   deferreds_[slot] = nullptr;
-  free_slots_.push_back(slot);  // cannot throw: it never holds more than deferreds_
+  free_slots_.push_back(slot);  // within the room Promise() reserved: no allocation
   return (failed ? napi_reject_deferred(env, deferred, value) : napi_resolve_deferred(env, deferred, value)) == napi_ok;
 }
 
