@@ -4,7 +4,7 @@
 import path from 'node:path';
 import { AbortError, SocketError, UsageError } from '../errors';
 import { chunkSlab, chunkView } from './slab';
-import { operation, ring } from './completions';
+import { promised, ring } from './completions';
 
 /**
  * What recvMsg() resolves with (native/socket_messages.cc); `control` holds
@@ -109,20 +109,18 @@ const load = require('node-gyp-build') as (dir: string) => Binding;
 export const binding: Binding = load(path.join(__dirname, '..', '..'));
 binding.init({ SocketError, AbortError, UsageError, chunkSlab, chunkView, completions: ring });
 
-// The operations whose outcome completed inside the call lib/native/completions.ts
-// wraps in a promise (the addon makes the promise of one that waits). Put on
-// the prototype once, whichever copy of lib/ loads the addon first.
-const OPERATIONS: [string, boolean][] = [
-  ['accept', false], ['connect', false], ['send', true], ['recv', false], ['sendTo', true],
-  ['recvFrom', false], ['sendMsg', false], ['recvMsg', false],
-];
+// The operations whose outcome, when it completed inside the call,
+// lib/native/completions.ts wraps in a promise. send and sendTo are left as
+// they are: their count itself spares write() a promise. Put on the
+// prototype once, whichever copy of lib/ loads the addon first.
+const PROMISED = ['accept', 'connect', 'recv', 'recvFrom', 'sendMsg', 'recvMsg'];
 const prototype = binding.NativeSocket.prototype as unknown as Record<string | symbol, unknown>;
 const WRAPPED = Symbol.for('winsock.operations');
 if (prototype[WRAPPED] === undefined) {
   prototype[WRAPPED] = true;
-  for (const [name, counted] of OPERATIONS) {
+  for (const name of PROMISED) {
     Object.defineProperty(prototype, name, {
-      value: operation(prototype[name] as Parameters<typeof operation>[0], counted),
+      value: promised(prototype[name] as Parameters<typeof promised>[0]),
       writable: true, configurable: true, enumerable: false,
     });
   }

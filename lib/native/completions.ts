@@ -36,7 +36,7 @@ function outcomes(from: number, to: number): unknown[] {
     if (how === COUNT) {
       made[i - from] = records[at + 2];
     } else if (how === SLAB) {
-      made[i - from] = bufferFrom(ring.slab!, records[at + 2], records[at + 3]);
+      made[i - from] = chunk(records[at + 2], records[at + 3]);
     } else {
       made[i - from] = values[records[at + 2]];
       values[records[at + 2]] = undefined;
@@ -53,13 +53,11 @@ function chunk(offset: number, length: number): Buffer {
 type Started = (this: object, a?: unknown, b?: unknown, c?: unknown, d?: unknown) => unknown;
 
 /**
- * A native operation as lib/ calls it: a promise of its outcome. With
- * `counted` (send, sendTo), the count itself when it completed inside the
- * call, which spares write() a promise. A failure found inside the call
- * comes as a rejected promise the addon made; a bad argument throws.
+ * A native operation as lib/ calls it: a promise of its outcome, also when
+ * it completed inside the call (the addon returns the outcome itself then,
+ * and a promise of its own when it waits or failed at once).
  */
-export function operation(start: Started, counted: boolean): Started {
-  if (counted) return start;
+export function promised(start: Started): Started {
   return function started(this: object, a?: unknown, b?: unknown, c?: unknown, d?: unknown): unknown {
     return Promise.resolve(start.call(this, a, b, c, d));
   };
